@@ -1,0 +1,37 @@
+# The two set-up commands of the README:
+#   make atlas   install the tool and build the atlas into atlas/
+#   make test    install the tool, its test dependencies and headless Chromium; run every test
+PYTHON ?= python3
+PIP = $(PYTHON) -m pip --disable-pip-version-check
+
+.PHONY: atlas test install install-test browser bench rebuild-layers lint
+
+install:
+	$(PIP) install -q -e .
+
+atlas: install
+	$(PYTHON) -m geo build --out atlas
+
+browser:
+	@if [ ! -x /usr/bin/chromium ]; then \
+		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gdal-bin >/dev/null; \
+		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gdal-bin >/dev/null; fi; \
+	fi
+	@command -v ogrinfo >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq gdal-bin >/dev/null; else sudo apt-get install -y -qq gdal-bin >/dev/null; fi; }
+
+install-test: browser
+	$(PIP) install -q -e ".[test]"
+
+test: install-test
+	$(PYTHON) -m pytest
+
+bench: install-test
+	$(PYTHON) bench/run.py
+
+rebuild-layers:
+	$(PIP) install -q -e ".[rebuild]"
+	$(PYTHON) scripts/rebuild_layers.py
+
+lint:
+	$(PYTHON) -m ruff check geo tests bench scripts
+	$(PYTHON) -m mypy geo
