@@ -4,7 +4,7 @@
 PYTHON ?= python3
 PIP = $(PYTHON) -m pip --disable-pip-version-check
 
-.PHONY: atlas test install install-test browser bench rebuild-layers lint
+.PHONY: atlas test install install-test system-deps bench rebuild-layers lint
 
 install:
 	$(PIP) install -q -e .
@@ -12,14 +12,10 @@ install:
 atlas: install
 	$(PYTHON) -m geo build --out atlas
 
-browser:
-	@if [ ! -x /usr/bin/chromium ]; then \
-		if [ "$$(id -u)" = 0 ]; then apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gdal-bin >/dev/null; \
-		else sudo apt-get update -qq && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium gdal-bin >/dev/null; fi; \
-	fi
-	@command -v ogrinfo >/dev/null || { if [ "$$(id -u)" = 0 ]; then apt-get install -y -qq gdal-bin >/dev/null; else sudo apt-get install -y -qq gdal-bin >/dev/null; fi; }
+system-deps:
+	bash scripts/system-deps.sh
 
-install-test: browser
+install-test: system-deps
 	$(PIP) install -q -e ".[test]"
 
 test: install-test
