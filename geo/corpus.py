@@ -371,6 +371,7 @@ _NOTE = re.compile(r"^(?:备注|注)\s*[：:]")
 _DATE = re.compile(r"^\d{4}年\d{1,2}月\d{1,2}日(印发)?$")
 _TERMINAL = set("。！？；：…!?;:")
 _CLOSERS = set("”’）)】」』》")
+_PUNCT = re.compile(r"[，、。；：,;]")
 _AND = re.compile(r"(?<=[\u3400-\u9fff）”])\s+and\s+(?=[\u3400-\u9fff（“])")
 _TAG = re.compile(r"[ \u3000]*</?[A-Za-z][A-Za-z0-9]*\s*/?>[ \u3000]*")
 _SPACES = re.compile(r"[ \u3000\u00a0\u2002\u2003\u2009]+")
@@ -396,8 +397,14 @@ def _cn_number(text: str) -> int:
 
 
 def _ends_sentence(text: str) -> bool:
+    """True unless ``text`` breaks off mid-sentence (so that it continues on the next line).
+
+    A short line without any punctuation is a title or an unfamiliar heading: it ends there.
+    """
     text = text.rstrip()
     if not text:
+        return True
+    if len(text) <= 20 and not _PUNCT.search(text):
         return True
     return text[-1] in _TERMINAL or text[-1] in _CLOSERS
 
@@ -478,6 +485,7 @@ class _Builder:
     counters: dict[tuple[str, str], int] = field(default_factory=dict)
     boxes: dict[int, int] = field(default_factory=dict)  # box number -> index in provisions
     tables: int = 0
+    used: set[str] = field(default_factory=set)
 
     def next_n(self, path: str, kind: str) -> int:
         key = (path, kind)
@@ -494,6 +502,12 @@ class _Builder:
         ranges: tuple[tuple[int, int], ...],
         kind: str,
     ) -> Provision:
+        if pid in self.used:  # e.g. a user's file holding several plans with their own 图1
+            k = 2
+            while f"{pid}v{k}" in self.used:
+                k += 1
+            pid = f"{pid}v{k}"
+        self.used.add(pid)
         prov = Provision(pid, self.document, self.plan.id, heading, text, ranges, kind)
         self.provisions.append(prov)
         for line in members:
@@ -768,7 +782,7 @@ def _parse_box(lines, i, builder, heading, top, classify, blank_all) -> int:  # 
                     Repair(first.id, builder.document, a, "duplicate", f"{a}-{b}", "")
                 )
             return k
-        pid = f"{plan}-{top}-box{number}v{builder.next_n(top, f'box{number}')}"
+        pid = f"{plan}-{top}-box{number}"  # same number, other words: add() makes it unique
     else:
         pid = f"{plan}-{top}-box{number}"
         builder.boxes[number] = len(builder.provisions)
