@@ -96,6 +96,7 @@ def _add_provisions(sub: argparse._SubParsersAction) -> None:
     actions = p.add_subparsers(dest="provisions_action", metavar="ACTION")
     search = actions.add_parser("search", help="provisions whose text contains QUERY")
     search.add_argument("query", metavar="QUERY")
+    search.add_argument("--plan", default=argparse.SUPPRESS, help="only this plan id")
     _provision_options(search, top=False)
     show = actions.add_parser("show", help="print one provision in full")
     show.add_argument("id", metavar="ID")
@@ -121,7 +122,7 @@ def _run_provisions(args: argparse.Namespace) -> int:
         print(prov.text)
         return 0
     if args.provisions_action == "search":
-        hits = corpus.search(args.query)
+        hits = corpus.search(args.query, plan=args.plan)
         if args.json:
             _print_json(
                 [

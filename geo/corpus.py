@@ -68,11 +68,11 @@ import io
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from geo._io import write_text
+from geo._io import dumps_json, write_text
 from geo._paths import data_root
 from geo.errors import DataError, PlanTextError, UnknownNameError
 
@@ -120,6 +120,16 @@ class Provision:
     text: str
     lines: tuple[tuple[int, int], ...]
     kind: str
+
+    def contains(self, quote: str) -> bool:
+        """True if ``quote`` occurs in the text, whitespace ignored (a verbatim quotation).
+
+        >>> p = Provision("x-0-p1", "d", "x", (), "规划期为 2021—2025 年", ((1, 1),), "paragraph")
+        >>> p.contains("规划期为2021—2025年"), p.contains("2030")
+        (True, False)
+        """
+        needle = _squash(quote)
+        return bool(needle) and needle in _squash(self.text)
 
     def as_dict(self) -> dict[str, object]:
         """Return the record as plain JSON-ready data (the ``provisions --json`` row)."""
@@ -257,17 +267,26 @@ class Corpus:
             f"unknown plan id '{id}'; known: {', '.join(p.id for p in self.plans)}"
         )
 
-    def search(self, query: str, *, context: int = 24) -> list[Hit]:
+    def search(self, query: str, *, plan: str | None = None, context: int = 24) -> list[Hit]:
         """Return the provisions whose text contains ``query`` (case and spaces ignored).
 
         Each hit carries a snippet of ``context`` characters either side of the first match,
-        with the match marked 【…】.
+        with the match marked 【…】. ``plan`` limits the search to one plan id.
+
+        Examples
+        --------
+        >>> [h.provision.id for h in read_corpus().search("一核二极四带")]
+        ['lz-3-fig1']
         """
         needle = _squash(query).casefold()
         if not needle:
             return []
+        if plan is not None:
+            self.plan(plan)  # unknown plan ids raise
         hits = []
         for prov in self.provisions:
+            if plan is not None and prov.plan != plan:
+                continue
             flat = prov.text.replace("\n", " ")
             pos = _find_squashed(flat, needle)
             if pos is None:
@@ -641,7 +660,9 @@ def _parse_plan(
             continue
 
         if cls == "heading":
-            style, num, label, pure = _heading(line.text)  # type: ignore[misc]
+            found = _heading(line.text)
+            assert found is not None  # classify() said "heading"
+            style, num, label, pure = found
             if stack and stack[0][0] == "unnumbered":
                 stack.clear()
             styles = [s for s, _, _ in stack]
@@ -719,7 +740,15 @@ def _join_texts(parts: Iterable[str]) -> str:
     return "".join(parts)
 
 
-def _parse_box(lines, i, builder, heading, top, classify, blank_all) -> int:  # type: ignore[no-untyped-def]
+def _parse_box(
+    lines: Sequence[tuple[int, str]],
+    i: int,
+    builder: _Builder,
+    heading: tuple[str, ...],
+    top: str,
+    classify: Callable[[str], str],
+    blank_all: set[int],
+) -> int:
     """Collect the box 专栏N starting at ``lines[i]``; return the index after it."""
     n = len(lines)
     title = _clean_line(lines[i][0], lines[i][1])
@@ -790,7 +819,15 @@ def _parse_box(lines, i, builder, heading, top, classify, blank_all) -> int:  # 
     return k
 
 
-def _parse_table(lines, i, builder, heading, top, classify, blank_all) -> int:  # type: ignore[no-untyped-def]
+def _parse_table(
+    lines: Sequence[tuple[int, str]],
+    i: int,
+    builder: _Builder,
+    heading: tuple[str, ...],
+    top: str,
+    classify: Callable[[str], str],
+    blank_all: set[int],
+) -> int:
     """Collect a table (caption, tab rows, 注 line) starting at ``lines[i]``."""
     n = len(lines)
     members: list[_Line] = []
@@ -870,8 +907,12 @@ def _parse_document(
         _parse_plan(numbered[a:b], builder, blank_all=blank)
         combined.provisions += builder.provisions
         combined.figures += builder.figures
-        combined.skips += builder.skips
         combined.repairs += builder.repairs
+        # signatures, dates and 抄送 at the end of the last plan belong to the covering notice
+        combined.skips += [
+            Skip(s.document, notice.id, s.line, s.text, s.reason) if notice is not None else s
+            for s in builder.skips
+        ]
     return combined
 
 
@@ -1071,30 +1112,32 @@ def corpus_rows(corpus: Corpus) -> list[dict[str, object]]:
 def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
     """Write the provisions as JSON at ``path`` and as CSV beside it (same stem, ``.csv``).
 
+    If ``path`` is a folder (or has no suffix), the files are ``provisions.json`` and
+    ``provisions.csv`` inside it; any other suffix is replaced by ``.json``.
     The JSON is an array of rows ``{id, document, plan, kind, heading, text, lines}``; the CSV
     has the same columns with ``heading`` joined by `` > `` and ``lines`` as ``a-b;c-d``.
     Both are deterministic (same corpus, same bytes). Returns the two paths.
     """
-    from geo._io import dumps_json
-
     path = Path(path)
-    if path.suffix.lower() != ".json":
+    if path.is_dir() or not path.suffix:
+        path = path / "provisions.json"
+    elif path.suffix.lower() != ".json":
         path = path.with_suffix(".json")
     rows = corpus_rows(corpus)
     json_path = write_text(path, dumps_json(rows, indent=1))
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for row in rows:
+    for prov in corpus.provisions:
         writer.writerow(
             [
-                row["id"],
-                row["document"],
-                row["plan"],
-                row["kind"],
-                " > ".join(row["heading"]),  # type: ignore[arg-type]
-                row["text"],
-                ";".join(f"{a}-{b}" for a, b in row["lines"]),  # type: ignore[attr-defined]
+                prov.id,
+                prov.document,
+                prov.plan,
+                prov.kind,
+                " > ".join(prov.heading),
+                prov.text,
+                ";".join(f"{a}-{b}" for a, b in prov.lines),
             ]
         )
     csv_path = write_text(path.with_suffix(".csv"), buf.getvalue())

@@ -283,6 +283,25 @@ def test_search_marks_the_match(corpus):
     assert corpus.search("G8513平绵")  # spaces in the text are ignored
 
 
+def test_search_within_one_plan_and_quotes(corpus):
+    assert [h.provision.id for h in corpus.search("四屏一廊", plan="ydst")] == ["ydst-2.2-p1"]
+    with pytest.raises(UnknownNameError, match="known: xb13"):
+        corpus.search("四屏一廊", plan="nope")
+    prov = corpus.get("hx-0-p1")
+    assert prov.contains("规划期为2021—2025年")  # the text has spaces around the numbers
+    assert not prov.contains("规划期为2021—2030年")
+    assert not prov.contains("")
+
+
+def test_notice_lines_are_skips_of_the_notice(corpus):
+    skips = {(s.document[:3], s.line): s for s in corpus.skips}
+    assert skips[("003", 1590)].plan == "gzb2021"
+    assert "抄送" in skips[("003", 1590)].reason
+    assert skips[("003", 1594)].reason.startswith("print date")
+    assert skips[("000", 6)].plan == "xb13"
+    assert len(corpus.skips) == 14
+
+
 def test_get_unknown_id_suggests_nearest(corpus):
     with pytest.raises(UnknownNameError, match="nearest: lz-3-fig1") as info:
         corpus.get("lz-3-fig")
@@ -302,6 +321,7 @@ def test_write_corpus_deterministic(corpus, tmp_path):
     assert rows[0].keys() == {"id", "document", "plan", "kind", "heading", "text", "lines"}
     with open(a[1], encoding="utf-8", newline="") as fh:
         table = list(csv.DictReader(fh))
+    assert write_corpus(corpus, tmp_path / "c")[0] == tmp_path / "c" / "provisions.json"
     box = next(r for r in table if r["id"] == "xb13-2-box1")
     assert box["lines"] == "112-123;126-148;149-160"
     assert box["heading"] == "第二章 协调推进，着力构建区域发展新格局 > 第一节 促进区域协调发展"
@@ -429,6 +449,8 @@ def test_cli_plan_filter(capsys):
     out = capsys.readouterr().out.splitlines()
     assert [line.split("\t")[0] for line in out] == ["ydyl-0-p1", "ydyl-0-p2"]
     assert main(["provisions", "--plan", "nope"]) == 2
+    assert main(["provisions", "search", "四屏一廊", "--plan", "lsst"]) == 0
+    assert capsys.readouterr().out.startswith("lsst-4.1-p1\t")
 
 
 def test_module_has_no_plan_sentences():
