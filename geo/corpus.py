@@ -46,8 +46,15 @@ Ids never contain line numbers, so they stay the same when the text is re-parsed
 Cleaning (never loses a word)
 -----------------------------
 - A line that ends mid-sentence (not on 。！？；：… or a closing bracket or quote) continues on
-  the next non-blank line unless that line is a heading, box, figure, table or skip: the page
-  breaks of the PDF are joined (``join`` repairs).
+  the next non-blank line unless that line is a heading, box, figure, table, item or skip: the
+  page breaks of the PDF are joined (``join`` repairs). A short line (up to 20 characters)
+  without any punctuation is a title or an unfamiliar heading and is never joined.
+- A box ends at the next heading, box, figure or table; a box printed line by line ends at
+  the first blank line, one printed with blank lines between its lines at two blank lines.
+  Where the layout does not show the end (003 puts a blank line after every line),
+  ``box_ends`` in plans.toml gives the beginning of the box's last line.
+- A table is a caption (表N, or a short line followed by tab-separated rows) with the rows
+  that follow up to a blank line, plus a 注/备注 line after it.
 - An English `` and `` between Chinese characters is extraction debris for 和: all three cases
   (003, lines 149, 212 and 680: 区位优势 and 物流集散地优势, 民营科研机构 and 科技服务机构,
   重点行业 and 重要产业) join two nouns, so it becomes 和 (``and`` repairs).
@@ -436,6 +443,8 @@ def _heading(text: str) -> tuple[str, int, str, bool] | None:
             continue
         rest = m.group(2)
         head = text[: m.start(2)].rstrip()
+        if style == "pcn":  # (一) and （ 一 ） read as （一）
+            head = f"（{m.group(1)}）"
         stop = rest.find("。")
         if stop < 0 or stop == len(rest) - 1:
             if len(text) > 60:  # a long numbered sentence without a title: not a heading

@@ -338,8 +338,14 @@ def test_unfamiliar_headings_parse_into_paragraphs():
     assert "坚持生态优先，推进绿色发展。到2025年，全县森林覆盖率达到30%以上。" in texts
     assert "建设沿河生态廊道，修复湿地和草原。" in texts
     assert [p.kind for p in c.provisions].count("item") == 2
-    assert all(p.id.startswith("county-0-") for p in c.provisions)
     assert c.documents[0].file == "corpus_user_plan.txt"
+    ids = [p.id for p in c.provisions]
+    assert ids[:8] == [
+        f"county-0-{k}" for k in ("p1", "p2", "p3", "p4", "p5", "item1", "item2", "p6")
+    ]
+    assert ids[8:] == ["county-2-h1", "county-2-p1", "county-2-box1", "county-2-fig1"]
+    assert c.get("county-2-box1").text == "专栏1 重点工程\n1.沿河生态廊道工程。\n2.湿地修复工程。"
+    assert [(f.id, f.title) for f in c.figures] == [("county-2-fig1", "某县生态格局示意图")]
 
 
 def test_parse_text_accepts_a_string():
@@ -382,6 +388,8 @@ def test_hostile_files_are_rejected_clearly(tmp_path, content, match):
 def test_missing_file_and_bad_plan_id(tmp_path):
     with pytest.raises(PlanTextError, match="does not exist"):
         parse_text(tmp_path / "nope.txt")
+    with pytest.raises(PlanTextError, match="is a folder"):
+        parse_text(tmp_path)
     with pytest.raises(PlanTextError, match="ASCII"):
         parse_text("一段文字。\n", plan="兰州")
 
