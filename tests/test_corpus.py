@@ -466,3 +466,10 @@ def test_module_has_no_plan_sentences():
     code = re.sub(r'"""[\s\S]*?"""', "", source)  # docstrings may cite the texts
     for word in ("兰州", "河西", "陇东南", "甘肃"):
         assert word not in code
+
+
+def test_docstring_examples_run():
+    import doctest
+
+    result = doctest.testmod(corpus_mod)
+    assert result.attempted >= 5 and result.failed == 0
