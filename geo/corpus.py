@@ -3,7 +3,8 @@
 The texts in ``layers/plans/*.txt`` are PDF and web extractions; ``layers/plans/plans.toml``
 says which plans each document holds and what the texts say about them (title, issuer, date,
 period). :func:`read_corpus` parses them into :class:`Provision` records; :func:`parse_text`
-does the same for a user's own text with the general rules only.
+does the same for a user's own text with the general rules only. The parser is in
+:mod:`geo._corpus_parse`, the records in :mod:`geo._corpus_records`.
 
 Structure
 ---------
@@ -11,7 +12,8 @@ Each document is cut into plans at the plans' title lines (``start`` in plans.to
 before the first plan belong to the document's covering notice plan (003: ``gzb2021``, 004:
 ``ydyl``), or else to the first plan (000, 002: the 印发 notice is part of the plan, 001 has no
 notice). Within a plan every non-blank line becomes part of exactly one provision, or is
-reported as a :class:`Skip` with its reason (issuer signatures, dates, letterhead, 抄送).
+reported as a :class:`Skip` with its reason (issuer signatures, dates, letterhead, 抄送);
+skips of a document with a covering notice belong to the notice plan.
 
 Headings are recognised by their numbering, whatever the document: ``第一章``, ``第一节``,
 ``一、``, ``（一）`` / ``(一)``. Their levels come from the order in which the styles first
@@ -41,7 +43,9 @@ the first heading) and ``n`` counts from 1 within the plan, path and kind:
   top-level number, ``n`` the printed 表N, else the count of tables in the plan. Rows keep
   their tabs and are joined by ``\\n``.
 
-Ids never contain line numbers, so they stay the same when the text is re-parsed.
+Ids never contain line numbers, so they stay the same when the text is re-parsed. Should a
+printed number repeat with other words (a user's file holding several plans), the later id
+gets ``v2``, ``v3``… appended, so ids are always unique.
 
 Cleaning (never loses a word)
 -----------------------------
