@@ -1,0 +1,364 @@
+"""The concept catalog: the plans' spatial layouts as elements with members, evidence, geometry.
+
+The catalog is data: ``<root>/concepts/*.toml``, one file per plan (``lz.toml``, ``hx.toml`` …),
+the ontology ``kinds.toml`` (kinds, roles, bases) and ``layouts.toml`` (the lost figures and
+other layouts, each a list of elements). The schema of an element is documented at the top of
+``lz.toml``. :func:`read_catalog` loads every file and validates everything at once against the
+gazetteer (names), the boundary layers (levels) and the corpus (quotes and provision ids): all
+problems are reported together in one :class:`geo.errors.CatalogError`, and nothing is returned.
+
+Pipeline
+--------
+``read_catalog`` → :func:`build_geometry` (one GeoDataFrame of features per element) →
+:func:`tag_units` (every prefecture and county with the elements it belongs to) →
+:func:`element_records` (the JSON records of ``gansu-atlas concepts --json``).
+
+Members
+-------
+Each member names a unit (or a sub-county entity) and says why it belongs: its ``role``
+(``core``, ``member``, ``node``, ``origin``, ``destination``, ``pole``, ``hub``, ``port``) and its
+``basis`` (``stated``, ``implied``, ``inferred``, ``external``). A **partial** member is a
+sub-county entity (兰州新区, 榆中生态创新城, 长庆桥 …): it is resolved to the county or counties
+that hold it, but a map must never fill those counties for it. A member may carry a ``site``
+(lon/lat WGS84 with its source, basis and precision) where the element is drawn as a point.
+
+A composite element (``parts = [...]``) has as members the union of its parts' members (each
+tagged with the part it came from), unless it lists members of its own as well.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import Any
+
+import geopandas as gpd
+
+from geo.errors import UnknownNameError
+
+__all__ = [
+    "Basis",
+    "Catalog",
+    "Element",
+    "Kind",
+    "Layout",
+    "Member",
+    "Quote",
+    "Role",
+    "Site",
+    "build_geometry",
+    "element_records",
+    "read_catalog",
+    "tag_units",
+]
+
+#: Geometry families of the kinds, and the shapely geometry types each one allows.
+GEOMETRY_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
+    {
+        "area": ("Polygon", "MultiPolygon"),
+        "line": ("LineString", "MultiLineString"),
+        "point": ("Point", "MultiPoint"),
+    }
+)
+
+
+# --- records -----------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Kind:
+    """A kind of the ontology (``kinds.toml``): 核 core, 极 pole, 带 belt, 轴 axis …"""
+
+    id: str
+    zh: str
+    en: str
+    geometry: str
+    colour: str
+    style: str
+    order: int
+    description: str
+
+
+@dataclass(frozen=True)
+class Role:
+    """A role a member may play (``kinds.toml`` ``[role.*]``)."""
+
+    id: str
+    zh: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Basis:
+    """A basis of membership (``kinds.toml`` ``[basis.*]``)."""
+
+    id: str
+    zh: str
+    description: str
+
+
+@dataclass(frozen=True)
+class Site:
+    """A named place drawn as a point: WGS84 lon/lat, how we know it, and how precisely."""
+
+    lon: float
+    lat: float
+    basis: str
+    source: str
+    precision_deg: float
+
+
+@dataclass(frozen=True)
+class Member:
+    """One member of an element, resolved to adcodes.
+
+    ``level`` is the level of the units the adcodes are read at (``prefecture``, ``county`` or
+    ``context``). ``via`` is the id of the part an inherited member came from (composites).
+    """
+
+    name: str
+    adcodes: tuple[str, ...]
+    level: str
+    role: str
+    basis: str
+    partial: bool = False
+    source: str | None = None
+    site: Site | None = None
+    via: str | None = None
+
+
+@dataclass(frozen=True)
+class Quote:
+    """A verbatim quote and the provision it occurs in (checked on load)."""
+
+    text: str
+    provision: str
+
+
+@dataclass(frozen=True)
+class Element:
+    """One element of a layout: a core, pole, belt, axis, circle, barrier, corridor, zone, node
+    or scope. ``paths`` are the ordered member names a line is drawn through."""
+
+    id: str
+    name: str
+    name_en: str
+    aliases: tuple[str, ...]
+    plan: str
+    kind: str
+    members: tuple[Member, ...]
+    provisions: tuple[str, ...]
+    quotes: tuple[Quote, ...]
+    notes: tuple[str, ...] = ()
+    parts: tuple[str, ...] = ()
+    parents: tuple[str, ...] = ()
+    paths: tuple[tuple[str, ...], ...] = ()
+    file: str = ""
+
+
+@dataclass(frozen=True)
+class Layout:
+    """A layout (a lost figure or a described arrangement): its elements, parts expanded."""
+
+    id: str
+    name: str
+    name_en: str
+    plan: str
+    elements: tuple[str, ...]
+    listed: tuple[str, ...]
+    caption: str
+    figure: str | None = None
+    notes: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class Catalog:
+    """The loaded, validated catalog."""
+
+    elements: tuple[Element, ...]
+    layouts: tuple[Layout, ...]
+    kinds: Mapping[str, Kind]
+    roles: Mapping[str, Role]
+    bases: Mapping[str, Basis]
+    _index: Mapping[str, Element] = field(default_factory=dict, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "_index", MappingProxyType({e.id: e for e in self.elements}))
+
+    def __contains__(self, id: object) -> bool:
+        return id in self._index
+
+    def __len__(self) -> int:
+        return len(self.elements)
+
+    def get(self, id: str) -> Element:
+        """Return the element ``id``; raise :class:`UnknownNameError` with suggestions."""
+        try:
+            return self._index[id]
+        except KeyError:
+            hint = self.suggest(id)
+            more = f"; did you mean {', '.join(hint)}?" if hint else ""
+            raise UnknownNameError(
+                f"unknown concept {id!r}{more} (`gansu-atlas concepts` lists all ids)"
+            ) from None
+
+    def suggest(self, text: str, *, n: int = 5) -> list[str]:
+        """Ids of the elements nearest to ``text`` (by id, name or alias)."""
+        from geo._catalog_load import nearest
+
+        keys: dict[str, str] = {}
+        for e in self.elements:
+            for k in (e.id, e.name, *e.aliases):
+                keys.setdefault(k, e.id)
+        out: list[str] = []
+        for k in nearest(text, list(keys), n=n * 2):
+            if keys[k] not in out:
+                out.append(keys[k])
+        return out[:n]
+
+    def layout(self, id: str) -> Layout:
+        """Return the layout ``id``; raise :class:`UnknownNameError` with the known ids."""
+        for lay in self.layouts:
+            if lay.id == id:
+                return lay
+        known = ", ".join(lay.id for lay in self.layouts)
+        raise UnknownNameError(f"unknown layout {id!r}; known layouts: {known}")
+
+    def by_plan(self, plan: str) -> tuple[Element, ...]:
+        """The elements of one plan, in catalog order."""
+        return tuple(e for e in self.elements if e.plan == plan)
+
+
+# --- loading -----------------------------------------------------------------------------------
+
+
+def read_catalog(
+    *,
+    root: str | os.PathLike[str] | None = None,
+    gazetteer: Any = None,
+    corpus: Any = None,
+    units: gpd.GeoDataFrame | None = None,
+) -> Catalog:
+    """Load and validate the concept catalog.
+
+    Parameters
+    ----------
+    root
+        Data root (default :func:`geo._paths.data_root`); the catalog is read from
+        ``<root>/concepts/``.
+    gazetteer
+        A :class:`geo.gazetteer.Gazetteer` (default: read from ``root``) to resolve names.
+    corpus
+        A :class:`geo.corpus.Corpus` (default: read from ``root``) to check quotes and ids.
+    units
+        The units whose levels members are checked against: prefectures, counties and context
+        units with ``adcode`` and ``level`` (default: read from ``root``).
+
+    Returns
+    -------
+    Catalog
+
+    Raises
+    ------
+    CatalogError
+        Listing every problem found, one line each (file, element, problem, fix).
+    """
+    from geo._catalog_load import load
+
+    return load(root=root, gazetteer=gazetteer, corpus=corpus, units=units)
+
+
+# --- geometry, tags, records ---------------------------------------------------------------------
+
+
+def build_geometry(
+    catalog: Catalog, units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
+    """Build the features of every element.
+
+    Parameters
+    ----------
+    catalog
+        The catalog.
+    units
+        Prefecture and county units (``adcode, level, seat_lon, seat_lat, geometry``), e.g.
+        :func:`geo.boundaries.read_units` or a simplified coverage of it: areas are dissolved
+        from these very polygons, so their borders coincide with the base layers.
+    context
+        Context units (level ``context``) for members outside Gansu (西宁市, 海东市).
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        EPSG:4326, one row per element and ``part``:
+
+        - ``part = "whole"``: the element itself, from its whole (non-partial) members: an area
+          dissolved from their units, a line through their seats or sites, or points.
+        - ``part = "partial"``: for area elements with partial members, the union of the
+          units that hold them; draw it as an outline or hatch, never as a fill.
+        - ``part = "site"``: for area elements, the named sites of their members (points).
+
+        Every element has a ``whole`` row, or a ``partial`` row when all its members are
+        partial. Columns: ``id, part, name, name_en, plan, kind, kind_zh, geometry_type,
+        schematic, basis, members, provisions, quotes, geometry`` (``members``, ``provisions``
+        and ``quotes`` are JSON strings; ``basis`` counts members per basis).
+    """
+    from geo._catalog_geom import build
+
+    return build(catalog, units, context=context)
+
+
+def tag_units(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Tag every prefecture and county with the elements it belongs to.
+
+    A county belongs to an element when it is a member, or when its prefecture is (``via``
+    ``"prefecture"``); a prefecture belongs partly to an element one of its counties is a
+    member of (``via`` ``"county"``, ``partial`` true). Partial members tag their counties
+    with ``partial`` true.
+
+    Returns
+    -------
+    geopandas.GeoDataFrame
+        A copy of ``units`` with ``concepts`` (JSON list of ``{id, name, plan, kind, role,
+        basis, partial, via}``, sorted by id) and ``concepts_zh`` (readable, Chinese).
+    """
+    from geo._catalog_geom import tag
+
+    return tag(catalog, units)
+
+
+def element_records(
+    catalog: Catalog,
+    *,
+    geometry: gpd.GeoDataFrame | None = None,
+    ids: Iterable[str] | None = None,
+    units: gpd.GeoDataFrame | None = None,
+) -> list[dict[str, Any]]:
+    """Return the JSON records of ``gansu-atlas concepts --json``.
+
+    Each record: ``id, name, name_en, aliases, plan, kind, kind_zh, geometry`` (GeoJSON of the
+    ``whole`` row, else the ``partial`` one; ``null`` without ``geometry``), ``partial_geometry``,
+    ``schematic``, ``members`` (one per member and adcode: ``adcode, name, unit, level, role,
+    basis, partial`` and, where present, ``source``, ``site``, ``via``), ``provisions``,
+    ``quotes`` (``{text, provision}``), ``parts``, ``parents``, ``notes``.
+
+    Parameters
+    ----------
+    geometry
+        The output of :func:`build_geometry` (optional).
+    ids
+        Restrict to these element ids (in catalog order).
+    units
+        Units to name the adcodes with (``unit``); optional.
+    """
+    from geo._catalog_geom import records
+
+    return records(catalog, geometry=geometry, ids=ids, units=units)
+
+
+def dumps_records(records: Sequence[Mapping[str, Any]]) -> str:
+    """Serialize records deterministically (sorted keys, UTF-8 text, trailing newline)."""
+    return json.dumps(list(records), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
