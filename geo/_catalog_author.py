@@ -63,6 +63,27 @@ def _choose(ids: list[str], plan: str | None) -> str | None:
     return ids[0] if len(plans) == 1 and ids else None
 
 
+def _fill(
+    match: re.Match[str],
+    provisions: Sequence,
+    plan: str | None,
+    force: bool,
+    file: str,
+    problems: list[str],
+) -> str:
+    """The replacement of one quote table: with its provision id, where one is found."""
+    quote, prov = match.group("text"), match.group("prov")
+    if prov and not force:
+        return match.group(0)
+    ids = find_provisions(quote, provisions)
+    chosen = _choose(ids, plan)
+    if chosen is None:
+        why = "not found" if not ids else "in several plans: " + ", ".join(ids)
+        problems.append(f"{file}: quote {quote!r} {why}")
+        return match.group(0)
+    return f'{{ text = "{quote}", provision = "{chosen}" }}'
+
+
 def attach_provisions(path: Path, provisions: Sequence, *, force: bool = False) -> list[str]:
     """Fill the empty ``provision`` of every quote in the catalog file ``path``.
 
@@ -91,19 +112,12 @@ def attach_provisions(path: Path, provisions: Sequence, *, force: bool = False) 
         if line.startswith("[[element]]"):
             plan = None
 
-        def repl(match: re.Match[str]) -> str:
-            quote, prov = match.group("text"), match.group("prov")
-            if prov and not force:
-                return match.group(0)
-            ids = find_provisions(quote, provisions)
-            chosen = _choose(ids, plan)
-            if chosen is None:
-                why = "not found" if not ids else "in several plans: " + ", ".join(ids)
-                problems.append(f"{path.name}: quote {quote!r} {why}")
-                return match.group(0)
-            return f'{{ text = "{quote}", provision = "{chosen}" }}'
-
-        out.append(_QUOTE.sub(repl, line))
+        out.append(
+            _QUOTE.sub(
+                lambda match, plan=plan: _fill(match, provisions, plan, force, path.name, problems),
+                line,
+            )
+        )
     new = "".join(out)
     if new != text:
         path.write_text(new, encoding="utf-8")
@@ -122,7 +136,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     root = data_root(args.root)
     corpus = read_corpus(root=root)
     files = args.files or sorted(
-        p for p in (root / "concepts").glob("*.toml") if p.name not in {"kinds.toml", "layouts.toml"}
+        p
+        for p in (root / "concepts").glob("*.toml")
+        if p.name not in {"kinds.toml", "layouts.toml"}
     )
     problems: list[str] = []
     for f in files:

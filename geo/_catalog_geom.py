@@ -88,7 +88,9 @@ def _snap(geom: Any) -> Any:
     return shapely.set_precision(geom, GRID)
 
 
-def _paths(catalog: Catalog, element: Element, stack: tuple[str, ...] = ()) -> list[tuple[Element, tuple[str, ...]]]:
+def _paths(
+    catalog: Catalog, element: Element, stack: tuple[str, ...] = ()
+) -> list[tuple[Element, tuple[str, ...]]]:
     """The paths of a line element, or of its parts when it has none of its own."""
     if element.paths:
         return [(element, p) for p in element.paths]
@@ -127,7 +129,9 @@ def _basis_summary(element: Element) -> str:
     return _dumps(dict(sorted(counts.items())))
 
 
-def _member_rows(element: Element, names: Mapping[tuple[str, str], str] | None = None) -> list[dict[str, Any]]:
+def _member_rows(
+    element: Element, names: Mapping[tuple[str, str], str] | None = None
+) -> list[dict[str, Any]]:
     rows = []
     for m in element.members:
         for code in m.adcodes:
@@ -157,7 +161,9 @@ def _member_rows(element: Element, names: Mapping[tuple[str, str], str] | None =
     return rows
 
 
-def build(catalog: Catalog, units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None) -> gpd.GeoDataFrame:
+def build(
+    catalog: Catalog, units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None
+) -> gpd.GeoDataFrame:
     """See :func:`geo.catalog.build_geometry`."""
     lookup = _Units(units, context)
     records: list[dict[str, Any]] = []
@@ -228,7 +234,9 @@ def tag(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
                 parent_of[code] = parent
     best: dict[tuple[tuple[str, str], str], dict[str, Any]] = {}
 
-    def offer(key: tuple[str, str], e: Element, m: Member, *, via: str | None, partial: bool) -> None:
+    def offer(
+        key: tuple[str, str], e: Element, m: Member, *, via: str | None, partial: bool
+    ) -> None:
         if key not in present:
             return
         entry = {
@@ -310,7 +318,10 @@ def records(
             parts[(row.id, row.part)] = row.geometry
     names = None
     if units is not None:
-        names = {(str(a), str(lv)): str(n) for a, lv, n in zip(units["adcode"], units["level"], units["name"], strict=True)}
+        names = {
+            (str(a), str(lv)): str(n)
+            for a, lv, n in zip(units["adcode"], units["level"], units["name"], strict=True)
+        }
     out = []
     for e in catalog.elements:
         if wanted is not None and e.id not in wanted:

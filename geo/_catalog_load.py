@@ -238,18 +238,28 @@ class _Loader:
 
     def site(self, raw: Any, where: str) -> Site | None:
         if not isinstance(raw, Mapping):
-            self.problems.add(where, "site is not a table", "write site = { lon, lat, basis, source }")
+            self.problems.add(
+                where, "site is not a table", "write site = { lon, lat, basis, source }"
+            )
             return None
         extra = set(raw) - _SITE_KEYS
         if extra:
-            self.problems.add(where, f"site has unknown keys {sorted(extra)}", f"use {sorted(_SITE_KEYS)}")
+            self.problems.add(
+                where, f"site has unknown keys {sorted(extra)}", f"use {sorted(_SITE_KEYS)}"
+            )
         lon, lat = raw.get("lon"), raw.get("lat")
         ok = True
         if not (isinstance(lon, int | float) and isinstance(lat, int | float)):
             self.problems.add(where, "site needs numeric lon and lat", "give WGS84 degrees")
             return None
-        if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (math.isfinite(lon) and math.isfinite(lat)):
-            self.problems.add(where, f"site ({lon}, {lat}) is not a WGS84 lon/lat", "give lon first, then lat, in degrees")
+        if not (-180 <= lon <= 180 and -90 <= lat <= 90) or not (
+            math.isfinite(lon) and math.isfinite(lat)
+        ):
+            self.problems.add(
+                where,
+                f"site ({lon}, {lat}) is not a WGS84 lon/lat",
+                "give lon first, then lat, in degrees",
+            )
             ok = False
         basis = raw.get("basis")
         if basis not in self.bases or basis == "stated":
@@ -265,7 +275,9 @@ class _Loader:
             ok = False
         prec = raw.get("precision_deg")
         if not isinstance(prec, int | float) or prec <= 0:
-            self.problems.add(where, "site has no positive precision_deg", "say how precise it is (degrees)")
+            self.problems.add(
+                where, "site has no positive precision_deg", "say how precise it is (degrees)"
+            )
             ok = False
         if not ok:
             return None
@@ -273,24 +285,34 @@ class _Loader:
 
     def member(self, raw: Any, where: str) -> Member | None:
         if not isinstance(raw, Mapping) or "name" not in raw:
-            self.problems.add(where, "a member without a name", "write { name = …, role = …, basis = … }")
+            self.problems.add(
+                where, "a member without a name", "write { name = …, role = …, basis = … }"
+            )
             return None
         name = str(raw["name"])
         where = f"{where}: member {name}"
         extra = set(raw) - _MEMBER_KEYS
         if extra:
-            self.problems.add(where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}")
+            self.problems.add(
+                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
+            )
         ok = True
         role, basis = raw.get("role"), raw.get("basis")
         if role not in self.roles:
-            self.problems.add(where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}")
+            self.problems.add(
+                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
+            )
             ok = False
         if basis not in self.bases:
-            self.problems.add(where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}")
+            self.problems.add(
+                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
+            )
             ok = False
         source = raw.get("source")
         if basis == "external" and not source:
-            self.problems.add(where, "basis external without a source", "name the source in `source`")
+            self.problems.add(
+                where, "basis external without a source", "name the source in `source`"
+            )
             ok = False
         partial = raw.get("partial", False)
         if not isinstance(partial, bool):
@@ -301,12 +323,18 @@ class _Loader:
             ok = False
         declared = raw.get("level")
         if declared is not None and declared not in _MEMBER_LEVELS:
-            self.problems.add(where, f"unknown level {declared!r}", f"use one of {', '.join(_MEMBER_LEVELS)}")
+            self.problems.add(
+                where, f"unknown level {declared!r}", f"use one of {', '.join(_MEMBER_LEVELS)}"
+            )
             return None
         adcodes = _resolve(self.gazetteer, name)
         if adcodes is None:
             hint = _suggest(self.gazetteer, name)
-            fix = f"did you mean {', '.join(hint)}?" if hint else "add the name to layers/gazetteer.toml"
+            fix = (
+                f"did you mean {', '.join(hint)}?"
+                if hint
+                else "add the name to layers/gazetteer.toml"
+            )
             self.problems.add(where, "unknown place name", fix)
             return None
         if not adcodes:
@@ -323,7 +351,9 @@ class _Loader:
         levels = [self.levels.get(c, set()) for c in adcodes]
         if self.levels and any(not lv for lv in levels):
             missing = [c for c, lv in zip(adcodes, levels, strict=True) if not lv]
-            self.problems.add(where, f"adcodes {missing} are in no boundary layer", "check the gazetteer entry")
+            self.problems.add(
+                where, f"adcodes {missing} are in no boundary layer", "check the gazetteer entry"
+            )
             return None
         if self.levels:
             common = set.intersection(*levels)
@@ -333,7 +363,7 @@ class _Loader:
                 self.problems.add(
                     where,
                     f"is at the wrong level: declared {declared}, the name resolves to {have}",
-                    f"set level = \"{sorted(common)[0] if common else have}\" or name a {declared}",
+                    f'set level = "{sorted(common)[0] if common else have}" or name a {declared}',
                 )
                 return None
             if level is None:
@@ -369,7 +399,9 @@ class _Loader:
             return None
         if prov not in self.corpus:
             self.problems.add(
-                where, f"provision {prov!r} does not exist", "run `python -m geo._catalog_author --force`"
+                where,
+                f"provision {prov!r} does not exist",
+                "run `python -m geo._catalog_author --force`",
             )
             return None
         if _squash(text) not in _squash(self.corpus.get(prov).text):
@@ -391,7 +423,9 @@ class _Loader:
         where = f"{file}: element {eid or '(no id)'}"
         extra = set(raw) - _ELEMENT_KEYS
         if extra:
-            self.problems.add(where, f"unknown keys {sorted(extra)}", f"use only {sorted(_ELEMENT_KEYS)}")
+            self.problems.add(
+                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_ELEMENT_KEYS)}"
+            )
         for key in ("id", "name", "name_en", "plan", "kind"):
             if not raw.get(key):
                 self.problems.add(where, f"missing {key}", f"add {key} = …")
@@ -399,11 +433,17 @@ class _Loader:
         if eid and not _ID.match(eid):
             self.problems.add(where, "id is not an ASCII slug", "write {plan}_{slug} in a-z0-9_")
         if plan and plan not in self.plans:
-            self.problems.add(where, f"unknown plan {plan!r}", f"use one of {', '.join(sorted(self.plans))}")
+            self.problems.add(
+                where, f"unknown plan {plan!r}", f"use one of {', '.join(sorted(self.plans))}"
+            )
         elif eid and plan and not eid.startswith(plan + "_"):
-            self.problems.add(where, f"id does not start with its plan {plan}_", f"rename it {plan}_…")
+            self.problems.add(
+                where, f"id does not start with its plan {plan}_", f"rename it {plan}_…"
+            )
         if kind and kind not in self.kinds:
-            self.problems.add(where, f"unknown kind {kind!r}", f"use one of {', '.join(self.kinds)}")
+            self.problems.add(
+                where, f"unknown kind {kind!r}", f"use one of {', '.join(self.kinds)}"
+            )
         members: list[Member] = []
         seen: set[str] = set()
         for m in raw.get("members", []) or []:
@@ -411,7 +451,9 @@ class _Loader:
             if mem is None:
                 continue
             if mem.name in seen:
-                self.problems.add(f"{where}: member {mem.name}", "listed twice", "list each member once")
+                self.problems.add(
+                    f"{where}: member {mem.name}", "listed twice", "list each member once"
+                )
                 continue
             seen.add(mem.name)
             members.append(mem)
@@ -421,10 +463,15 @@ class _Loader:
         extra_prov = _strs(raw.get("provisions"))
         for p in extra_prov:
             if p not in self.corpus:
-                self.problems.add(where, f"provision {p!r} does not exist", "use an id of `gansu-atlas provisions`")
-        paths = _strs(raw.get("path")) and (_strs(raw.get("path")),) or tuple(
-            _strs(p) for p in raw.get("paths", []) or []
-        )
+                self.problems.add(
+                    where,
+                    f"provision {p!r} does not exist",
+                    "use an id of `gansu-atlas provisions`",
+                )
+        if raw.get("path"):
+            paths: tuple[tuple[str, ...], ...] = (_strs(raw.get("path")),)
+        else:
+            paths = tuple(_strs(p) for p in raw.get("paths", []) or [])
         if raw.get("path") and raw.get("paths"):
             self.problems.add(where, "has both path and paths", "keep one")
         return {
@@ -434,7 +481,9 @@ class _Loader:
             "plan": plan,
             "kind": kind,
             "members": members,
-            "member_names": {str(m.get("name")) for m in raw.get("members", []) or [] if isinstance(m, Mapping)},
+            "member_names": {
+                str(m.get("name")) for m in raw.get("members", []) or [] if isinstance(m, Mapping)
+            },
             "quotes": quotes,
             "extra_prov": extra_prov,
             "paths": paths,
@@ -463,19 +512,29 @@ def _expand(eid: str, drafts: Mapping[str, dict[str, Any]], stack: tuple[str, ..
     return out
 
 
-def _check_structure(drafts: Mapping[str, dict[str, Any]], kinds: Mapping[str, Kind], problems: _Problems) -> None:
+def _check_structure(
+    drafts: Mapping[str, dict[str, Any]], kinds: Mapping[str, Kind], problems: _Problems
+) -> None:
     for eid, d in drafts.items():
         where = d["where"]
         for part in d["parts"]:
             if part not in drafts:
                 hint = nearest(part, list(drafts), n=3)
-                problems.add(where, f"part {part!r} does not exist", f"did you mean {', '.join(hint)}?" if hint else "remove it")
+                problems.add(
+                    where,
+                    f"part {part!r} does not exist",
+                    f"did you mean {', '.join(hint)}?" if hint else "remove it",
+                )
         parent = d["parent"]
         if parent is not None:
             if parent not in drafts:
                 problems.add(where, f"parent {parent!r} does not exist", "fix or remove parent")
             elif eid not in drafts[parent]["parts"]:
-                problems.add(where, f"parent {parent} does not list it in parts", f"add it to {parent}'s parts")
+                problems.add(
+                    where,
+                    f"parent {parent} does not list it in parts",
+                    f"add it to {parent}'s parts",
+                )
         if not d["raw"].get("members") and not d["parts"]:
             problems.add(where, "has neither members nor parts", "list its members")
         kind = kinds.get(d["kind"])
@@ -484,13 +543,19 @@ def _check_structure(drafts: Mapping[str, dict[str, Any]], kinds: Mapping[str, K
         if kind.geometry == "line":
             own = d["member_names"]
             if not d["paths"] and d["raw"].get("members"):
-                problems.add(where, f"a {kind.id} without path", "give path = [member names in order]")
+                problems.add(
+                    where, f"a {kind.id} without path", "give path = [member names in order]"
+                )
             for path in d["paths"]:
                 if len(path) < 2:
-                    problems.add(where, "a path with fewer than two nodes", "give at least two names")
+                    problems.add(
+                        where, "a path with fewer than two nodes", "give at least two names"
+                    )
                 for name in path:
                     if name not in own:
-                        problems.add(where, f"path node {name} is not a member", "add it to members")
+                        problems.add(
+                            where, f"path node {name} is not a member", "add it to members"
+                        )
             for m in d["members"]:
                 if m.site is None and len(m.adcodes) != 1 and any(m.name in p for p in d["paths"]):
                     problems.add(
@@ -499,12 +564,19 @@ def _check_structure(drafts: Mapping[str, dict[str, Any]], kinds: Mapping[str, K
                         "give a site or name one unit",
                     )
         elif d["paths"]:
-            problems.add(where, f"a {kind.id} ({kind.geometry}) with a path", "remove path or change the kind")
+            problems.add(
+                where,
+                f"a {kind.id} ({kind.geometry}) with a path",
+                "remove path or change the kind",
+            )
+
     # cycles in parts
     def visit(eid: str, stack: tuple[str, ...]) -> None:
         for part in drafts[eid]["parts"]:
             if part in stack:
-                problems.add(drafts[eid]["where"], f"parts form a cycle through {part}", "remove the cycle")
+                problems.add(
+                    drafts[eid]["where"], f"parts form a cycle through {part}", "remove the cycle"
+                )
             elif part in drafts:
                 visit(part, (*stack, part))
 
@@ -512,7 +584,24 @@ def _check_structure(drafts: Mapping[str, dict[str, Any]], kinds: Mapping[str, K
         visit(eid, (eid,))
 
 
-def _layouts(path: Path, drafts: Mapping[str, dict[str, Any]], corpus: Any, plans: set[str], problems: _Problems) -> list[Layout]:
+def _add_with_parts(
+    eid: str, drafts: Mapping[str, dict[str, Any]], out: list[str], stack: tuple[str, ...]
+) -> None:
+    """Append ``eid`` and, after it, its parts (recursively) to ``out``, once each."""
+    if eid in out or eid in stack or eid not in drafts:
+        return
+    out.append(eid)
+    for part in drafts[eid]["parts"]:
+        _add_with_parts(part, drafts, out, (*stack, eid))
+
+
+def _layouts(
+    path: Path,
+    drafts: Mapping[str, dict[str, Any]],
+    corpus: Any,
+    plans: set[str],
+    problems: _Problems,
+) -> list[Layout]:
     if not path.is_file():
         return []
     data = _read_toml(path, problems)
@@ -539,27 +628,29 @@ def _layouts(path: Path, drafts: Mapping[str, dict[str, Any]], corpus: Any, plan
         if not listed:
             problems.add(where, "lists no elements", "list the element ids it draws")
         expanded: list[str] = []
-
-        def add(eid: str, stack: tuple[str, ...]) -> None:
-            if eid in expanded or eid in stack or eid not in drafts:
-                return
-            expanded.append(eid)
-            for part in drafts[eid]["parts"]:
-                add(part, (*stack, eid))
-
         for eid in listed:
+            _add_with_parts(eid, drafts, expanded, ())
             if eid not in drafts:
                 hint = nearest(eid, list(drafts), n=3)
-                problems.add(where, f"element {eid!r} does not exist", f"did you mean {', '.join(hint)}?" if hint else "remove it")
-            add(eid, ())
+                problems.add(
+                    where,
+                    f"element {eid!r} does not exist",
+                    f"did you mean {', '.join(hint)}?" if hint else "remove it",
+                )
         figure = raw.get("figure")
         caption = str(raw.get("caption", ""))
         if figure is not None:
             figure = str(figure)
             if figure not in corpus:
-                problems.add(where, f"figure {figure!r} is not a provision", "use a caption id such as lz-3-fig1")
+                problems.add(
+                    where,
+                    f"figure {figure!r} is not a provision",
+                    "use a caption id such as lz-3-fig1",
+                )
             elif _squash(caption) not in _squash(corpus.get(figure).text):
-                problems.add(where, f"caption does not occur in {figure}", "copy the caption as printed")
+                problems.add(
+                    where, f"caption does not occur in {figure}", "copy the caption as printed"
+                )
         out.append(
             Layout(
                 id=lid,
@@ -600,7 +691,10 @@ def load(
         from geo.boundaries import read_context, read_units
 
         units = pd.concat(
-            [read_units(root=root)[["adcode", "level"]], read_context(root=root)[["adcode", "level"]]],
+            [
+                read_units(root=root)[["adcode", "level"]],
+                read_context(root=root)[["adcode", "level"]],
+            ],
             ignore_index=True,
         )
     problems = _Problems()
@@ -608,7 +702,13 @@ def load(
         raise CatalogError([f"{folder}: the catalog folder is missing; restore layers/concepts/"])
     kinds, roles, bases = _ontology(folder / ONTOLOGY, problems)
     loader = _Loader(
-        gazetteer=gazetteer, corpus=corpus, units=units, kinds=kinds, roles=roles, bases=bases, problems=problems
+        gazetteer=gazetteer,
+        corpus=corpus,
+        units=units,
+        kinds=kinds,
+        roles=roles,
+        bases=bases,
+        problems=problems,
     )
     files = sorted(p for p in folder.glob("*.toml") if p.name not in {ONTOLOGY, LAYOUTS})
     if not files:
@@ -618,14 +718,18 @@ def load(
         data = _read_toml(path, problems)
         extra = set(data) - {"element"}
         if extra:
-            problems.add(path.name, f"unknown top-level keys {sorted(extra)}", "use [[element]] tables only")
+            problems.add(
+                path.name, f"unknown top-level keys {sorted(extra)}", "use [[element]] tables only"
+            )
         for raw in data.get("element", []):
             d = loader.element(raw, path.name)
             if d is None or not d["id"]:
                 continue
             if d["id"] in drafts:
                 other = drafts[d["id"]]["file"]
-                problems.add(d["where"], f"duplicate id (also in {other})", "give each element its own id")
+                problems.add(
+                    d["where"], f"duplicate id (also in {other})", "give each element its own id"
+                )
                 continue
             drafts[d["id"]] = d
     _check_structure(drafts, kinds, problems)

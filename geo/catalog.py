@@ -362,3 +362,53 @@ def element_records(
 def dumps_records(records: Sequence[Mapping[str, Any]]) -> str:
     """Serialize records deterministically (sorted keys, UTF-8 text, trailing newline)."""
     return json.dumps(list(records), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def describe_element(catalog: Catalog, id: str) -> str:
+    """Return a readable, multi-line description of one element (``concepts show ID``).
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown id; the message suggests the nearest ids.
+    """
+    e = catalog.get(id)
+    kind = catalog.kinds[e.kind]
+    lines = [
+        f"{e.name}  {e.name_en}",
+        f"  id: {e.id}    plan: {e.plan}    kind: {kind.zh} {kind.en}",
+    ]
+    if kind.geometry == "line":
+        lines.append("  drawn as a schematic line (示意)")
+    if e.aliases:
+        lines.append(f"  aliases: {'、'.join(e.aliases)}")
+    if e.parents:
+        lines.append(f"  part of: {', '.join(e.parents)}")
+    if e.parts:
+        lines.append(f"  parts: {', '.join(e.parts)}")
+    for path in e.paths:
+        lines.append(f"  path: {' → '.join(path)}")
+    lines.append(f"  members ({len(e.members)}):")
+    for m in e.members:
+        flags = [catalog.roles[m.role].zh, catalog.bases[m.basis].zh]
+        if m.partial:
+            flags.append("部分 partial")
+        extra = f"  via {m.via}" if m.via else ""
+        lines.append(f"    {m.name} [{', '.join(m.adcodes)} {m.level}] {' · '.join(flags)}{extra}")
+        if m.source:
+            lines.append(f"      source: {m.source}")
+        if m.site is not None:
+            s = m.site
+            lines.append(
+                f"      site: {s.lon:.2f}, {s.lat:.2f} (±{s.precision_deg}°, {s.basis}: {s.source})"
+            )
+    lines.append("  quotes:")
+    for q in e.quotes:
+        lines.append(f"    [{q.provision}] {q.text}")
+    layouts = [lay.id for lay in catalog.layouts if e.id in lay.elements]
+    if layouts:
+        lines.append(f"  layouts: {', '.join(layouts)}")
+    if e.notes:
+        lines.append("  notes:")
+        lines.extend(f"    - {n}" for n in e.notes)
+    return "\n".join(lines) + "\n"

@@ -157,7 +157,108 @@ def _run_provisions(args: argparse.Namespace) -> int:
     return 0
 
 
-_ADDERS = [_add_build, _add_provisions]
+# --- concepts (geo.catalog) -------------------------------------------------------------------
+
+
+def _add_concepts(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "concepts",
+        help="the concept catalog: list elements, print them as JSON, or show one",
+        description="List the catalog's elements (一核, 两极, 四带 …); `show ID` prints one.",
+    )
+    _common(p)
+    p.add_argument("args", nargs="*", metavar="show ID", help="`show ID` prints one element")
+    p.add_argument("--json", action="store_true", help="print JSON records with GeoJSON geometry")
+    p.add_argument("--plan", default=None, help="only the elements of this plan (e.g. lz)")
+    p.set_defaults(run=_run_concepts)
+
+
+def _run_concepts(args: argparse.Namespace) -> int:
+    from geo.catalog import describe_element, element_records, read_catalog
+    from geo.errors import UnknownNameError
+
+    if args.args and (args.args[0] != "show" or len(args.args) != 2):
+        raise UnknownNameError(
+            f"unknown concepts arguments {' '.join(args.args)!r}; use `concepts`, "
+            "`concepts --json` or `concepts show ID`"
+        )
+    catalog = read_catalog(root=args.root)
+    ids = None
+    if args.args:
+        catalog.get(args.args[1])
+        ids = [args.args[1]]
+    elif args.plan is not None:
+        ids = [e.id for e in catalog.by_plan(args.plan)]
+        if not ids:
+            plans = sorted({e.plan for e in catalog.elements})
+            raise UnknownNameError(f"no concepts in plan {args.plan!r}; plans: {', '.join(plans)}")
+    if args.json:
+        from geo.boundaries import read_context, read_units
+        from geo.catalog import build_geometry
+
+        units = read_units(root=args.root)
+        units = units[units["level"] != "province"]
+        context = read_context(root=args.root)
+        geometry = build_geometry(catalog, units, context=context)
+        records = element_records(catalog, geometry=geometry, ids=ids, units=units)
+        _print_json(records[0] if args.args else records)
+        return 0
+    if args.args:
+        sys.stdout.write(describe_element(catalog, args.args[1]))
+        return 0
+    for e in catalog.elements:
+        if ids is None or e.id in ids:
+            kind = catalog.kinds[e.kind]
+            print(f"{e.id}\t{kind.zh}\t{e.name}\t{len(e.members)} members")
+    return 0
+
+
+# --- names (geo.gazetteer) --------------------------------------------------------------------
+
+
+def _add_names(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "names",
+        help="look up place names in the gazetteer (甘州 → 甘州区 620702)",
+        description="Print what NAME resolves to (kind, adcodes, units, partial, note); "
+        "without NAME, list every name. An unknown name gets suggestions.",
+    )
+    _common(p)
+    p.add_argument("name", nargs="*", metavar="NAME", help="names to look up")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_run_names)
+
+
+def _run_names(args: argparse.Namespace) -> int:
+    from geo.gazetteer import read_gazetteer
+
+    gaz = read_gazetteer(root=args.root)
+    entries = [gaz.lookup(n) for n in args.name] if args.name else list(gaz.entries)
+    if args.json:
+        _print_json(
+            [
+                {
+                    "name": e.name,
+                    "kind": e.kind,
+                    "adcodes": list(e.adcodes),
+                    "units": [gaz.units[a].name for a in e.adcodes],
+                    "partial": e.partial,
+                    "strict": e.strict,
+                    "note": e.note,
+                }
+                for e in entries
+            ]
+        )
+        return 0
+    for e in entries:
+        units = "+".join(f"{gaz.units[a].name} {a}" for a in e.adcodes)
+        flags = "".join((" (partial)" if e.partial else "", " (strict)" if e.strict else ""))
+        note = f"\t{e.note}" if e.note and args.name else ""
+        print(f"{e.name}\t{e.kind}\t{units}{flags}{note}")
+    return 0
+
+
+_ADDERS = [_add_build, _add_provisions, _add_concepts, _add_names]
 
 
 def _parser() -> argparse.ArgumentParser:
