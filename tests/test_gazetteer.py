@@ -244,3 +244,26 @@ def test_wrong_name_for_an_adcode_is_refused(tmp_path):
     text = (ROOT / FILE).read_text(encoding="utf-8").replace('name = "甘州区"', 'name = "甘洲区"')
     with pytest.raises(DataError, match="call 620702 '甘州区'"):
         read_gazetteer(root=_root(tmp_path, text, layers=True))
+
+
+# --- command line -------------------------------------------------------------------------------
+
+
+def test_cli_names(capsys):
+    from geo.cli import main
+
+    assert main(["names", "甘州", "酒嘉"]) == 0
+    out = capsys.readouterr().out.splitlines()
+    assert out[0].startswith("甘州\tshort\t甘州区 620702")
+    assert out[1].startswith("酒嘉\tcombined\t酒泉市 620900+嘉峪关市 620200")
+    assert main(["names", "--json", "兰州新区"]) == 0
+    (record,) = json.loads(capsys.readouterr().out)
+    assert record["adcodes"] == ["620121", "620122"] and record["partial"] is True
+
+
+def test_cli_names_unknown(capsys):
+    from geo.cli import main
+
+    assert main(["names", "甘州x"]) == 2
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and "did you mean 甘州" in err
