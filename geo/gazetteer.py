@@ -117,6 +117,8 @@ class Gazetteer:
         Every name with its adcodes, kind and whether it is partial (:class:`Entry`).
     stops
         Words that contain a place name but are not places (健康县城).
+    concept_stops
+        Words that contain a concept name but are not that concept (一带一路 holds 一带).
     rules
         The context rule for strict names.
     """
@@ -128,12 +130,14 @@ class Gazetteer:
         units: Mapping[str, Unit],
         entries: Iterable[Entry],
         stops: Iterable[str] = (),
+        concept_stops: Iterable[str] = (),
         rules: MatchRules | None = None,
     ) -> None:
         self.path = path
         self.units: dict[str, Unit] = dict(units)
         self.entries: tuple[Entry, ...] = tuple(entries)
         self.stops: tuple[str, ...] = tuple(stops)
+        self.concept_stops: tuple[str, ...] = tuple(concept_stops)
         self.rules = rules if rules is not None else MatchRules()
         self._by_name = {e.name: e for e in self.entries}
 
@@ -274,7 +278,7 @@ def read_gazetteer(*, root: str | os.PathLike[str] | None = None) -> Gazetteer:
     entries = _unit_entries(data.get("unit", []), units, problems)
     entries += _name_entries(data.get("name", []), units, problems)
     entries = _dedupe(entries, problems)
-    stops = _read_stops(data.get("stop", []), problems)
+    stops, concept_stops = _read_stops(data.get("stop", []), problems)
     rules = _read_rules(data.get("match", {}), problems)
     _check_layers(units, base / "boundaries", problems)
     if problems:
@@ -282,7 +286,14 @@ def read_gazetteer(*, root: str | os.PathLike[str] | None = None) -> Gazetteer:
         raise DataError(
             f"gazetteer {path}: {n} problem{'s' if n != 1 else ''}: " + "; ".join(problems)
         )
-    return Gazetteer(path=path, units=units, entries=entries, stops=stops, rules=rules)
+    return Gazetteer(
+        path=path,
+        units=units,
+        entries=entries,
+        stops=stops,
+        concept_stops=concept_stops,
+        rules=rules,
+    )
 
 
 def _is_adcode(value: Any) -> bool:
@@ -428,18 +439,22 @@ def _dedupe(entries: list[Entry], problems: list[str]) -> list[Entry]:
     return out
 
 
-def _read_stops(raw: Any, problems: list[str]) -> list[str]:
-    stops: list[str] = []
+def _read_stops(raw: Any, problems: list[str]) -> tuple[list[str], list[str]]:
+    stops: dict[str, list[str]] = {"places": [], "concepts": []}
     if not isinstance(raw, list):
         problems.append("[[stop]] must be an array of tables")
-        return stops
+        return stops["places"], stops["concepts"]
     for i, item in enumerate(raw, 1):
         text = item.get("text") if isinstance(item, dict) else None
         if not isinstance(text, str) or not text.strip():
             problems.append(f'[[stop]] #{i}: give the word as text = "..."')
             continue
-        stops.append(text.strip())
-    return stops
+        of = item.get("of", "places")
+        if of not in stops:
+            problems.append(f'[[stop]] {text}: of = {of!r} must be "places" or "concepts"')
+            continue
+        stops[of].append(text.strip())
+    return stops["places"], stops["concepts"]
 
 
 def _read_rules(raw: Any, problems: list[str]) -> MatchRules:
