@@ -250,17 +250,18 @@ def tag(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             "via": via,
         }
         slot = (key, e.id)
-        rank = (via is None, not partial)
+        rank = (not partial, via is None)
         old = best.get(slot)
-        if old is None or rank > (old["via"] is None, not old["partial"]):
+        if old is None or rank > (not old["partial"], old["via"] is None):
             best[slot] = entry
 
     for e in catalog.elements:
+        area = catalog.kinds[e.kind].geometry == "area"
         for m in e.members:
             for code in m.adcodes:
                 if m.level == "prefecture":
                     offer((code, "prefecture"), e, m, via=None, partial=m.partial)
-                    for child in children.get(code, []):
+                    for child in children.get(code, []) if area else ():
                         offer((child, "county"), e, m, via="prefecture", partial=m.partial)
                 elif m.level == "county":
                     offer((code, "county"), e, m, via=None, partial=m.partial)

@@ -314,10 +314,11 @@ def build_geometry(
 def tag_units(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     """Tag every prefecture and county with the elements it belongs to.
 
-    A county belongs to an element when it is a member, or when its prefecture is (``via``
-    ``"prefecture"``); a prefecture belongs partly to an element one of its counties is a
-    member of (``via`` ``"county"``, ``partial`` true). Partial members tag their counties
-    with ``partial`` true.
+    A county belongs to an element when it is a member, or, for area elements, when its
+    prefecture is (``via`` ``"prefecture"``); a prefecture belongs partly to an element one of
+    its counties is a member of (``via`` ``"county"``, ``partial`` true). Partial members tag
+    their counties with ``partial`` true. Where a unit belongs to an element in several ways,
+    a whole membership wins over a partial one, then a direct one over one via another level.
 
     Returns
     -------
