@@ -13,6 +13,7 @@ plans) and changes nothing for those.
 from __future__ import annotations
 
 import argparse
+import functools
 import re
 import sys
 from collections.abc import Sequence
@@ -65,6 +66,7 @@ def _choose(ids: list[str], plan: str | None) -> str | None:
 
 def _fill(
     match: re.Match[str],
+    *,
     provisions: Sequence,
     plan: str | None,
     force: bool,
@@ -112,12 +114,10 @@ def attach_provisions(path: Path, provisions: Sequence, *, force: bool = False) 
         if line.startswith("[[element]]"):
             plan = None
 
-        out.append(
-            _QUOTE.sub(
-                lambda match, plan=plan: _fill(match, provisions, plan, force, path.name, problems),
-                line,
-            )
+        fill = functools.partial(
+            _fill, provisions=provisions, plan=plan, force=force, file=path.name, problems=problems
         )
+        out.append(_QUOTE.sub(fill, line))
     new = "".join(out)
     if new != text:
         path.write_text(new, encoding="utf-8")

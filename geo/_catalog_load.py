@@ -273,7 +273,7 @@ class _Loader:
         if not source:
             self.problems.add(where, "site has no source", "say where the coordinate comes from")
             ok = False
-        prec = raw.get("precision_deg")
+        prec = raw.get("precision_deg", 0)
         if not isinstance(prec, int | float) or prec <= 0:
             self.problems.add(
                 where, "site has no positive precision_deg", "say how precise it is (degrees)"
@@ -281,7 +281,7 @@ class _Loader:
             ok = False
         if not ok:
             return None
-        return Site(float(lon), float(lat), str(basis), str(source), float(prec))
+        return Site(float(lon), float(lat), str(basis), str(source), float(prec or 0))
 
     def member(self, raw: Any, where: str) -> Member | None:
         if not isinstance(raw, Mapping) or "name" not in raw:

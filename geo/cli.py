@@ -170,6 +170,12 @@ def _add_concepts(sub: argparse._SubParsersAction) -> None:
     p.add_argument("args", nargs="*", metavar="show ID", help="`show ID` prints one element")
     p.add_argument("--json", action="store_true", help="print JSON records with GeoJSON geometry")
     p.add_argument("--plan", default=None, help="only the elements of this plan (e.g. lz)")
+    p.add_argument(
+        "--full",
+        action="store_true",
+        help="with --json: dissolve areas from the full-resolution boundary layers "
+        "(default: the simplified coverage the maps use)",
+    )
     p.set_defaults(run=_run_concepts)
 
 
@@ -193,12 +199,18 @@ def _run_concepts(args: argparse.Namespace) -> int:
             plans = sorted({e.plan for e in catalog.elements})
             raise UnknownNameError(f"no concepts in plan {args.plan!r}; plans: {', '.join(plans)}")
     if args.json:
-        from geo.boundaries import read_context, read_units
         from geo.catalog import build_geometry
 
-        units = read_units(root=args.root)
+        if args.full:
+            from geo.boundaries import read_context, read_units
+
+            units, context = read_units(root=args.root), read_context(root=args.root)
+        else:
+            from geo.coverage import simplified_units
+
+            units = simplified_units(root=args.root, level=None)
+            context = simplified_units(root=args.root, level="context")
         units = units[units["level"] != "province"]
-        context = read_context(root=args.root)
         geometry = build_geometry(catalog, units, context=context)
         records = element_records(catalog, geometry=geometry, ids=ids, units=units)
         _print_json(records[0] if args.args else records)
