@@ -312,7 +312,8 @@ def test_records_shape(catalog, geometry, units):
     assert {m["adcode"] for m in rec["members"]} == {"620121", "620122"}
     assert all(m["partial"] and m["name"] == "兰州新区" for m in rec["members"])
     assert {m["unit"] for m in rec["members"]} == {"永登县", "皋兰县"}
-    assert rec["provisions"] == [q["provision"] for q in rec["quotes"]]
+    assert rec["provisions"] == list(dict.fromkeys(q["provision"] for q in rec["quotes"]))
+    assert len(rec["quotes"]) == 2 and rec["provisions"] == ["lz-3-box1"]
     with pytest.raises(UnknownNameError, match="lz_yihe"):
         element_records(catalog, ids=["lz_yihee"])
 
