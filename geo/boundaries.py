@@ -56,6 +56,7 @@ __all__ = [
     "dumps_units",
     "read_context",
     "read_units",
+    "unit_records",
     "validate_units",
     "write_layers",
     "write_units",
@@ -167,6 +168,27 @@ def read_context(*, root: str | os.PathLike[str] | None = None) -> gpd.GeoDataFr
     drawn for orientation only.
     """
     return _read(_folder(root) / FILES["context"])
+
+
+def unit_records(
+    *, root: str | os.PathLike[str] | None = None, level: str | None = None
+) -> list[dict[str, Any]]:
+    """The attributes of the units of ``level`` as plain records (no geometry).
+
+    ``level`` is ``"province"``, ``"prefecture"``, ``"county"``, ``"context"`` or ``None``
+    (the three Gansu levels). Records follow :data:`COLUMNS`, sorted by adcode then level.
+
+    Examples
+    --------
+    >>> unit_records(level="province")[0]["level"]
+    'province'
+    """
+    gdf = read_context(root=root) if level == "context" else read_units(root=root, level=level)
+    cols = [c for c in COLUMNS if c in gdf.columns]
+    return [
+        {c: _value(v) for c, v in zip(cols, row, strict=True)}
+        for row in gdf[cols].itertuples(index=False)
+    ]
 
 
 # --- validation -------------------------------------------------------------------------------
@@ -437,19 +459,23 @@ def write_layers(
 ) -> list[Path]:
     """Read, validate and write the four base layers into the folder ``out``.
 
-    Every layer is read and validated before anything is written; existing files of the same
-    names in ``out`` are replaced, other files are left alone.
+    Every layer is read and validated before anything is written; ``PROVENANCE.md`` is copied
+    beside them when it exists. Existing files of the same names in ``out`` are replaced,
+    other files are left alone.
 
     Returns
     -------
     list of Path
-        The files written, in :data:`FILES` order.
+        The files written, in :data:`FILES` order, then ``PROVENANCE.md``.
     """
     from geo.errors import OutputError
 
     layers = {name: read_units(root=root, level=name) for name in LEVELS}
     layers["context"] = read_context(root=root)
     texts = {FILES[name]: dumps_units(gdf) for name, gdf in layers.items()}
+    provenance = _folder(root) / "PROVENANCE.md"
+    if provenance.is_file():
+        texts[provenance.name] = provenance.read_text(encoding="utf-8")
     out = Path(out)
     try:
         out.mkdir(parents=True, exist_ok=True)

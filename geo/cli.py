@@ -270,7 +270,64 @@ def _run_names(args: argparse.Namespace) -> int:
     return 0
 
 
-_ADDERS = [_add_build, _add_provisions, _add_concepts, _add_names]
+# --- units, layers (geo.boundaries) -----------------------------------------------------------
+
+
+def _add_units(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "units",
+        help="list the administrative units of a level as a table",
+        description="Print adcode, name, level, parent, area (km²) and seat (WGS84 lon,lat) of "
+        "the units of one level (default: all Gansu levels).",
+    )
+    _common(p)
+    p.add_argument(
+        "--level",
+        choices=("province", "prefecture", "county", "context"),
+        default=None,
+        help="which layer (default: province, prefectures and counties)",
+    )
+    p.add_argument("--json", action="store_true", help="print JSON records")
+    p.set_defaults(run=_run_units)
+
+
+def _run_units(args: argparse.Namespace) -> int:
+    from geo.boundaries import unit_records
+
+    records = unit_records(root=args.root, level=args.level)
+    if args.json:
+        _print_json(records)
+        return 0
+    print("adcode\tname\tlevel\tparent\tarea_km2\tseat")
+    for r in records:
+        seat = f"{r['seat_lon']:.6f},{r['seat_lat']:.6f}"
+        print(
+            f"{r['adcode']}\t{r['name']}\t{r['level']}\t{r['parent']}\t{r['area_km2']:.2f}\t{seat}"
+        )
+    return 0
+
+
+def _add_layers(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "layers",
+        help="write the base boundary layers (GeoJSON, WGS84) into a folder",
+        description="Validate and write province, prefectures, counties and context GeoJSON "
+        "files, with PROVENANCE.md, into --out.",
+    )
+    _common(p)
+    p.add_argument("--out", type=Path, required=True, help="output folder")
+    p.set_defaults(run=_run_layers)
+
+
+def _run_layers(args: argparse.Namespace) -> int:
+    from geo.boundaries import write_layers
+
+    for path in write_layers(args.out, root=args.root):
+        print(path)
+    return 0
+
+
+_ADDERS = [_add_build, _add_provisions, _add_concepts, _add_names, _add_units, _add_layers]
 
 
 def _parser() -> argparse.ArgumentParser:
