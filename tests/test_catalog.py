@@ -467,3 +467,14 @@ def test_shipped_files_are_utf8_and_complete():
     for path in CONCEPTS.glob("*.toml"):
         path.read_bytes().decode("utf-8")
     assert (CONCEPTS / "kinds.toml").is_file() and (CONCEPTS / "layouts.toml").is_file()
+
+
+def test_aliases_point_to_one_element(catalog):
+    """An alias never names two elements, nor another element's name (links rely on it)."""
+    owner: dict[str, str] = {}
+    names = {e.name: e.id for e in catalog.elements}
+    for e in catalog.elements:
+        for alias in e.aliases:
+            assert alias not in owner, (alias, owner.get(alias), e.id)
+            assert names.get(alias, e.id) == e.id, (alias, names.get(alias), e.id)
+            owner[alias] = e.id
