@@ -98,10 +98,15 @@ class Entry:
 
 @dataclass(frozen=True)
 class MatchRules:
-    """Characters allowed before and after a strict name (``[match]`` of the file)."""
+    """Characters allowed around a strict name (``[match]`` of the file).
+
+    ``before`` and ``after``: the characters that may stand just before and just after it;
+    ``chain``: the characters that chain it to a neighbouring counted name (、 —).
+    """
 
     before: frozenset[str] = frozenset()
     after: frozenset[str] = frozenset()
+    chain: frozenset[str] = frozenset()
 
 
 class Gazetteer:
@@ -462,13 +467,14 @@ def _read_rules(raw: Any, problems: list[str]) -> MatchRules:
         problems.append('[match] must be a table with before = "..." and after = "..."')
         return MatchRules()
     sides = {}
-    for side in ("before", "after"):
+    for side in ("before", "after", "chain"):
         value = raw.get(side, "")
         if not isinstance(value, str):
             problems.append(f"[match] {side} must be a string of characters")
             value = ""
-        sides[side] = frozenset(value) | frozenset(" \t\u3000")
-    return MatchRules(before=sides["before"], after=sides["after"])
+        spaces = frozenset(" \t\u3000") if side != "chain" else frozenset()
+        sides[side] = frozenset(value) | spaces
+    return MatchRules(before=sides["before"], after=sides["after"], chain=sides["chain"])
 
 
 def _layer_units(path: Path, problems: list[str]) -> dict[str, str] | None:
