@@ -1,0 +1,144 @@
+"""HTML of the atlas pages: the folium map, stable ids, safe JSON, our templates and assets.
+
+Private helper of :mod:`geo.atlas`. Text reaches HTML only through the Jinja2 templates
+(autoescaped) and through :func:`script_json` (JSON read by the page with ``JSON.parse``);
+the page script builds its DOM with ``textContent``, never ``innerHTML`` with data.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.resources
+import importlib.util
+import json
+from pathlib import Path
+from typing import Any
+
+import folium
+import jinja2
+from branca.element import Element
+
+#: Characters escaped inside ``<script type="application/json">`` so that no text can close
+#: the script element or be read as markup (and U+2028/9, which old parsers choke on).
+_JSON_ESCAPES = {
+    "<": "\\u003c",
+    ">": "\\u003e",
+    "&": "\\u0026",
+    "\u2028": "\\u2028",
+    "\u2029": "\\u2029",
+}
+
+
+def script_json(value: Any) -> str:
+    """Serialize ``value`` for a ``<script type="application/json">`` element.
+
+    Deterministic (sorted keys, compact) and safe: ``<``, ``>``, ``&`` and U+2028/U+2029
+    are written as ``\\u`` escapes, so the text can never close the script element.
+
+    Examples
+    --------
+    >>> script_json({"b": "</script>", "a": "甘州区"})
+    '{"a":"甘州区","b":"\\\\u003c/script\\\\u003e"}'
+    """
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    for ch, esc in _JSON_ESCAPES.items():
+        text = text.replace(ch, esc)
+    return text
+
+
+@functools.cache
+def _env() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.PackageLoader("geo", "templates"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        keep_trailing_newline=True,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
+
+
+def render_template(name: str, **context: Any) -> str:
+    """Render one of ``geo/templates/`` (autoescaped)."""
+    return _env().get_template(name).render(**context)
+
+
+@functools.cache
+def static_text(name: str) -> str:
+    """Text of one of our own assets in ``geo/static/`` (``atlas.js``, ``atlas.css``)."""
+    text = importlib.resources.files("geo").joinpath("static", name).read_text(encoding="utf-8")
+    if "</script" in text.lower() or "</style" in text.lower():
+        raise ValueError(f"geo/static/{name} must not contain a closing script/style tag")
+    return text
+
+
+def leaflet_dir() -> Path:
+    """The folder of Leaflet's ``leaflet.js``, ``leaflet.css`` and ``images/`` (installed
+    package ``django-js-lib-leaflet``; never committed)."""
+    spec = importlib.util.find_spec("js_lib_leaflet")
+    if spec is None or not spec.submodule_search_locations:
+        from geo.errors import OutputError
+
+        raise OutputError(
+            "Leaflet is not installed: pip install django-js-lib-leaflet (it ships leaflet.js)"
+        )
+    return Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet"
+
+
+def stabilize_ids(root: Any, *, prefix: str = "") -> None:
+    """Replace the random ids of every folium/branca element under ``root`` by a counter.
+
+    folium names each element after a uuid4; two builds would differ in every name. The
+    counter follows the element tree in insertion order, so the same page gives the same ids.
+    """
+    counter = 0
+
+    def walk(el: Any) -> None:
+        nonlocal counter
+        el._id = f"{prefix}{counter:04d}"
+        counter += 1
+        for child in el._children.values():
+            walk(child)
+
+    walk(root)
+
+
+def page_html(
+    model: dict[str, Any],
+    *,
+    title: str,
+    leaflet_js: str,
+    leaflet_css: str,
+    center: tuple[float, float],
+    zoom: int,
+) -> str:
+    """Render one map page from its model."""
+    m = folium.Map(
+        location=list(center),
+        zoom_start=zoom,
+        tiles=None,
+        control_scale=True,
+        zoom_snap=0.25,
+    )
+    # Leaflet only: no jQuery, Bootstrap or font CDNs; our own JS does the rest.
+    m.default_js = [("leaflet", leaflet_js)]
+    m.default_css = [("leaflet_css", leaflet_css)]
+    fig = m.get_root()
+    fig.header.add_child(
+        Element(render_template("atlas_head.html", title=title, css=static_text("atlas.css"))),
+        name="atlas_head",
+    )
+    fig.html.add_child(
+        Element(render_template("atlas_body.html", model=model, data=script_json(model))),
+        name="atlas_body",
+    )
+    stabilize_ids(fig)
+    fig.script.add_child(
+        Element(
+            render_template("atlas_script.html", js=static_text("atlas.js"), map_name=m.get_name())
+        ),
+        name="atlas_script",
+    )
+    html = fig.render()
+    html = html.replace("<html>", '<html lang="zh-CN">', 1)
+    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"

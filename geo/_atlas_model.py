@@ -1,0 +1,301 @@
+"""The page model of the atlas: plain dicts built from the finished records.
+
+Private helper of :mod:`geo.atlas`. Everything here is data in, data out: no folium, no HTML.
+The model is what a page's script reads (as JSON); its shape is documented in
+:func:`geo.atlas.build_page_model`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
+
+import geopandas as gpd
+import numpy as np
+import shapely
+
+#: Coordinates reach the page as integers in units of 1e-4 degree (about 11 m), each ring or
+#: line delta-encoded; the admin coverage is simplified to 100 m, so nothing visible is lost.
+SCALE = 10_000
+
+#: Tolerance (degrees) used to lighten the neighbouring provinces, drawn as grey context only.
+CONTEXT_TOLERANCE_DEG = 0.01
+
+_LEVELS = ("province", "prefecture", "county", "context")
+
+
+# --- geometry ----------------------------------------------------------------------------------
+
+
+def _line(coords: np.ndarray) -> list[int]:
+    q = np.rint(np.asarray(coords)[:, :2] * SCALE).astype(np.int64)
+    keep = np.ones(len(q), dtype=bool)
+    keep[1:] = np.any(q[1:] != q[:-1], axis=1)
+    q = q[keep]
+    d = q.copy()
+    d[1:] -= q[:-1]
+    return [int(v) for v in d.ravel()]
+
+
+def _polygon(poly: shapely.Polygon) -> list[list[int]]:
+    rings = [poly.exterior, *poly.interiors]
+    return [_line(np.asarray(r.coords)) for r in rings]
+
+
+def encode_geometry(geom: shapely.Geometry | None) -> dict[str, Any] | None:
+    """Encode a shapely geometry for the page: ``{"t": type, "c": coordinates}``.
+
+    Coordinates are integers of 1e-4 degree; every ring or line is delta-encoded
+    (first vertex absolute, the others as differences). ``Point`` is ``[x, y]``;
+    ``MultiPoint`` a list of them; ``LineString`` one encoded line, ``Polygon`` a list of
+    encoded rings, ``Multi*`` lists of those.
+
+    Examples
+    --------
+    >>> encode_geometry(shapely.LineString([(103.5, 36.0), (103.6, 36.1)]))
+    {'t': 'LineString', 'c': [1035000, 360000, 1000, 1000]}
+    """
+    if geom is None or geom.is_empty:
+        return None
+    t = geom.geom_type
+    if t == "Point":
+        c: Any = [round(geom.x * SCALE), round(geom.y * SCALE)]
+    elif t == "MultiPoint":
+        c = [[round(p.x * SCALE), round(p.y * SCALE)] for p in geom.geoms]
+    elif t == "LineString":
+        c = _line(np.asarray(geom.coords))
+    elif t == "MultiLineString":
+        c = [_line(np.asarray(g.coords)) for g in geom.geoms]
+    elif t == "Polygon":
+        c = _polygon(geom)
+    elif t == "MultiPolygon":
+        c = [_polygon(g) for g in geom.geoms]
+    elif t == "GeometryCollection":
+        polys = [g for g in geom.geoms if g.geom_type in ("Polygon", "MultiPolygon")]
+        return encode_geometry(shapely.union_all(polys)) if polys else None
+    else:  # pragma: no cover - shapely has no other types
+        raise TypeError(f"cannot encode geometry type {t}")
+    return {"t": t, "c": c}
+
+
+def _shift(
+    gdf: gpd.GeoDataFrame, func: Callable[[Any, Any], tuple[Any, Any]] | None
+) -> gpd.GeoDataFrame:
+    """Apply a datum shift to the geometry and the seats of ``gdf`` (a copy)."""
+    if func is None:
+        return gdf
+    from geo.datum import transform_geometry
+
+    out = gdf.copy()
+    out = out.set_geometry(
+        gpd.GeoSeries(transform_geometry(np.asarray(gdf.geometry.values), func), crs=gdf.crs)
+    )
+    if "seat_lon" in out.columns:
+        lon, lat = func(out["seat_lon"].to_numpy(float), out["seat_lat"].to_numpy(float))
+        out["seat_lon"], out["seat_lat"] = np.asarray(lon), np.asarray(lat)
+    return out
+
+
+# --- units ---------------------------------------------------------------------------------------
+
+
+def unit_records(
+    units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None
+) -> dict[str, list[dict[str, Any]]]:
+    """The admin units by level: ``{level: [{adcode, name, level, parent, area_km2, seat, g}]}``."""
+    frames = [units] if context is None else [units, context]
+    out: dict[str, list[dict[str, Any]]] = {lv: [] for lv in _LEVELS}
+    for frame in frames:
+        for row in frame.itertuples(index=False):
+            level = str(row.level)
+            if level not in out:
+                continue
+            seat = None
+            if not (np.isnan(row.seat_lon) or np.isnan(row.seat_lat)):
+                seat = [round(float(row.seat_lon) * SCALE), round(float(row.seat_lat) * SCALE)]
+            parent = getattr(row, "parent", None)
+            out[level].append(
+                {
+                    "adcode": str(row.adcode),
+                    "name": str(row.name),
+                    "level": level,
+                    "parent": None if parent is None or parent != parent else str(parent),
+                    "area_km2": round(float(row.area_km2), 1),
+                    "seat": seat,
+                    "g": encode_geometry(row.geometry),
+                }
+            )
+    for level in out:
+        out[level].sort(key=lambda r: r["adcode"])
+    return out
+
+
+def light_context(context: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
+    """Lighten the neighbouring units for display (grey context only)."""
+    out = context.copy()
+    out = out.set_geometry(
+        out.geometry.simplify(CONTEXT_TOLERANCE_DEG, preserve_topology=True).set_precision(
+            1 / SCALE
+        )
+    )
+    if "area_km2" not in out.columns:
+        out["area_km2"] = np.nan
+    if "seat_lon" not in out.columns:
+        c = out.geometry.representative_point()
+        out["seat_lon"], out["seat_lat"] = c.x, c.y
+    return out
+
+
+# --- elements ------------------------------------------------------------------------------------
+
+
+def _member(m: Any, catalog: Any, names: Mapping[str, str]) -> dict[str, Any]:
+    rec: dict[str, Any] = {
+        "name": m.name,
+        "adcodes": list(m.adcodes),
+        "units": [names.get(a, a) for a in m.adcodes],
+        "level": m.level,
+        "role": m.role,
+        "role_zh": catalog.roles[m.role].zh if m.role in catalog.roles else m.role,
+        "basis": m.basis,
+        "basis_zh": catalog.bases[m.basis].zh if m.basis in catalog.bases else m.basis,
+        "partial": bool(m.partial),
+    }
+    if m.source:
+        rec["source"] = m.source
+    if m.via:
+        rec["via"] = m.via
+    if m.site is not None:
+        rec["site"] = {
+            "lon": m.site.lon,
+            "lat": m.site.lat,
+            "basis": m.site.basis,
+            "source": m.site.source,
+            "precision_deg": m.site.precision_deg,
+        }
+    return rec
+
+
+def element_record(
+    e: Any, catalog: Any, *, names: Mapping[str, str], refs: Sequence[str]
+) -> dict[str, Any]:
+    """The page record of one catalog element (no geometry)."""
+    kind = catalog.kinds[e.kind]
+    return {
+        "id": e.id,
+        "name": e.name,
+        "name_en": e.name_en,
+        "aliases": list(e.aliases),
+        "plan": e.plan,
+        "kind": e.kind,
+        "kind_zh": kind.zh,
+        "kind_en": kind.en,
+        "geometry": kind.geometry,
+        "schematic": kind.geometry == "line",
+        "members": [_member(m, catalog, names) for m in e.members],
+        "quotes": [{"text": q.text, "provision": q.provision} for q in e.quotes],
+        "provisions": list(e.provisions),
+        "refs": list(refs),
+        "parts": list(e.parts),
+        "parents": list(e.parents),
+        "notes": list(e.notes),
+        "paths": [list(p) for p in e.paths],
+    }
+
+
+def feature_records(geometry: gpd.GeoDataFrame, ids: Iterable[str]) -> list[dict[str, Any]]:
+    """Drawn features of lines, points and sites (areas are drawn from their member units)."""
+    wanted = set(ids)
+    out = []
+    for row in geometry.itertuples(index=False):
+        if row.id not in wanted:
+            continue
+        if row.geometry_type == "area" and row.part != "site":
+            continue
+        g = encode_geometry(row.geometry)
+        if g is not None:
+            out.append({"id": row.id, "part": row.part, "g": g})
+    out.sort(key=lambda r: (r["id"], r["part"]))
+    return out
+
+
+# --- provisions and links ----------------------------------------------------------------------
+
+
+def provision_records(corpus: Any) -> dict[str, dict[str, Any]]:
+    """Every provision: ``{id: {plan, doc, heading, kind, text}}``."""
+    by_file = {d.file: d.id for d in corpus.documents}
+    return {
+        p.id: {
+            "plan": p.plan,
+            "doc": by_file.get(p.document, p.document),
+            "heading": list(p.heading),
+            "kind": p.kind,
+            "text": p.text,
+        }
+        for p in corpus.provisions
+    }
+
+
+def fallback_mentions(
+    corpus: Any, names: Mapping[str, str]
+) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Mentions of the units' full official names, for use until ``geo.links`` is available.
+
+    Longest names first; overlapping shorter matches are dropped.
+    """
+    ordered = sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0]))
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for p in corpus.provisions:
+        spans: list[tuple[int, int, str, str]] = []
+        taken = np.zeros(len(p.text) + 1, dtype=bool)
+        for adcode, name in ordered:
+            start = p.text.find(name)
+            while start >= 0:
+                end = start + len(name)
+                if not taken[start:end].any():
+                    taken[start:end] = True
+                    spans.append((start, end, "unit", adcode))
+                start = p.text.find(name, end)
+        if spans:
+            out[p.id] = sorted(spans)
+    return out
+
+
+def links_mentions(links: Any) -> dict[str, list[tuple[int, int, str, str]]]:
+    """Mentions from a :class:`geo.links.Links`: ``{provision: [(start, end, type, id)]}``.
+
+    Reads ``links.by_provision`` (provision id → :class:`geo.links.ProvisionLinks` or a list of
+    mentions with ``start``, ``end`` and ``adcodes`` or ``concept``), accepting records or
+    mappings. A unit target is the comma-joined adcodes of the name (a region stands for
+    several units).
+    """
+    out: dict[str, list[tuple[int, int, str, str]]] = {}
+    for pid, value in sorted(links.by_provision.items()):
+        mentions = getattr(value, "mentions", value)
+        spans = []
+        for m in mentions:
+            get = m.get if isinstance(m, Mapping) else lambda k, _m=m: getattr(_m, k, None)
+            start, end = get("start"), get("end")
+            if start is None or end is None:
+                continue
+            concept = get("concept")
+            adcodes = get("adcodes") or ((get("adcode"),) if get("adcode") else ())
+            if concept:
+                spans.append((int(start), int(end), "concept", str(concept)))
+            elif adcodes:
+                spans.append((int(start), int(end), "unit", ",".join(map(str, adcodes))))
+        if spans:
+            out[pid] = sorted(set(spans))
+    return out
+
+
+def drop_overlaps(
+    spans: Sequence[tuple[int, int, str, str]],
+) -> list[tuple[int, int, str, str]]:
+    """Keep the longest of overlapping spans (then the earliest), sorted by start."""
+    kept: list[tuple[int, int, str, str]] = []
+    for s in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2], s[3])):
+        if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
+            kept.append(s)
+    return sorted(kept)

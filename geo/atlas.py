@@ -1,0 +1,522 @@
+"""The atlas: interactive map pages of the plans' layouts, with their provisions.
+
+One page model, one renderer:
+
+- :func:`build_page_model` turns the finished records (catalog, corpus, units, links) into a
+  plain ``dict`` (the *page model*, below);
+- :func:`render_page` renders a page model to HTML: a folium/Leaflet map with stable ids, our
+  own template, CSS and script, and the model as JSON in ``<script type="application/json">``;
+- :func:`write_atlas` writes ``index.html``, one page per layout, the combined ``atlas.html``,
+  Leaflet from its installed package (``static/leaflet/``) and, for the 高德 basemap, the
+  same pages with the overlays in GCJ-02 under ``gcj02/``.
+
+Page model
+----------
+``page`` (``id, kind`` = ``layout``/``atlas``, ``title, title_en, plan, caption, figure, notes,
+home, atlas, variant, sources``), ``datum`` (``wgs84``/``gcj02``), ``basemaps`` (see
+:func:`geo.basemaps.basemap_records`), ``basemap``, ``scale`` (coordinates are integers of
+``1/scale`` degree, delta-encoded per ring/line: :func:`geo._atlas_model.encode_geometry`),
+``units`` (``{province, prefecture, county, context: [{adcode, name, level, parent, area_km2,
+seat, g}]}``), ``elements`` (``{id: {name, name_en, aliases, plan, kind, kind_zh, kind_en,
+geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, paths}}``),
+``order`` and ``visible`` (element ids), ``features`` (lines, points and sites:
+``[{id, part, g}]``; areas are drawn from their member units, so no polygon is embedded twice),
+``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page, from
+``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
+heading, kind, text}}``), ``mentions`` (``{provision: [[start, end, "unit"|"concept", id]]}``)
+and ``unit_refs`` (``{adcode: [provision ids]}``).
+
+Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
+script builds its DOM with ``textContent``. Determinism: folium's random element ids are
+replaced by a counter, JSON keys are sorted; two builds are byte-identical.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+from typing import Any
+
+import geopandas as gpd
+import pandas as pd
+
+from geo import _atlas_model as am
+from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
+from geo.basemaps import basemap_records, datum_of
+from geo.errors import OutputError
+
+__all__ = ["ATLAS_PAGE", "build_page_model", "render_page", "write_atlas"]
+
+#: File name of the combined atlas (every layer).
+ATLAS_PAGE = "atlas.html"
+
+_TITLE = "甘肃区域规划图集"
+_TITLE_EN = "Gansu regional plans atlas"
+_SOURCES = "layers/boundaries (PROVENANCE.md), layers/plans, layers/concepts"
+
+
+# --- shared pieces (once per build and datum) ----------------------------------------------------
+
+
+def _read_links(corpus: Any, gazetteer: Any, catalog: Any) -> Any:
+    try:
+        from geo.links import build_links, concept_names
+    except ImportError:  # geo.links not available: fall back to full unit names
+        return None
+    return build_links(corpus, gazetteer, concepts=concept_names(catalog))
+
+
+def _shared(
+    *,
+    catalog: Any,
+    corpus: Any,
+    units: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame | None,
+    geometry: gpd.GeoDataFrame | None,
+    links: Any,
+    datum: str,
+) -> dict[str, Any]:
+    from geo.catalog import build_geometry
+
+    shift = None
+    if datum == "gcj02":
+        from geo.datum import wgs84_to_gcj02
+
+        shift = wgs84_to_gcj02
+    elif datum != "wgs84":
+        raise OutputError(f"unknown datum {datum!r}; use 'wgs84' or 'gcj02'")
+    if geometry is None:
+        geometry = build_geometry(catalog, units, context=context)
+    light = am.light_context(context) if context is not None else None
+    unit_recs = am.unit_records(am._shift(units, shift), context=am._shift(light, shift))
+    names = {
+        str(a): str(n)
+        for a, n in zip(
+            pd.concat([units, context]).adcode if context is not None else units.adcode,
+            pd.concat([units, context]).name if context is not None else units.name,
+            strict=True,
+        )
+    }
+    gansu = {str(a): str(n) for a, n in zip(units.adcode, units.name, strict=True)}
+    by_unit = None
+    if links is None:
+        mentions = am.fallback_mentions(corpus, gansu)
+        by_concept: Mapping[str, Sequence[str]] = {}
+    else:
+        mentions = am.links_mentions(links)
+        by_concept = getattr(links, "by_concept", {}) or {}
+        by_unit = getattr(links, "by_unit", None)
+    mentions = {pid: am.drop_overlaps(spans) for pid, spans in mentions.items()}
+    unit_refs: dict[str, list[str]] = {}
+    concept_refs: dict[str, set[str]] = {}
+    order = {p.id: i for i, p in enumerate(corpus.provisions)}
+    for pid, spans in mentions.items():
+        for _, _, kind, target in spans:
+            if kind == "unit" and by_unit is None:
+                for adcode in target.split(","):
+                    unit_refs.setdefault(adcode, []).append(pid)
+            elif kind == "concept":
+                concept_refs.setdefault(target, set()).add(pid)
+    if by_unit is not None:
+        unit_refs = {str(a): [str(p) for p in pids] for a, pids in by_unit.items()}
+    for cid, pids in by_concept.items():
+        concept_refs.setdefault(str(cid), set()).update(
+            str(p) if isinstance(p, str) else str(getattr(p, "provision", p)) for p in pids
+        )
+    elements = {}
+    for e in catalog.elements:
+        refs = set(concept_refs.get(e.id, ())) | set(e.provisions)
+        refs |= {q.provision for q in e.quotes}
+        ordered = sorted((p for p in refs if p in order), key=order.__getitem__)
+        elements[e.id] = am.element_record(e, catalog, names=names, refs=ordered)
+    return {
+        "datum": datum,
+        "units": unit_recs,
+        "geometry": am._shift(geometry, shift),
+        "elements": elements,
+        "provisions": am.provision_records(corpus),
+        "mentions": {pid: [list(s) for s in spans] for pid, spans in sorted(mentions.items())},
+        "unit_refs": {a: list(dict.fromkeys(p)) for a, p in sorted(unit_refs.items())},
+        "plans": {p.id: {"title": p.title, "doc": p.document} for p in corpus.plans},
+        "plan_order": [p.id for p in corpus.plans],
+        "docs": {d.id: {"title": d.title} for d in corpus.documents},
+        "catalog": catalog,
+    }
+
+
+def _page(
+    shared: Mapping[str, Any],
+    *,
+    layout: Any,
+    basemap: str,
+    env: Mapping[str, str] | None,
+    home: str,
+    atlas: str,
+    variant: Mapping[str, str] | None,
+) -> dict[str, Any]:
+    catalog = shared["catalog"]
+    if layout is None:
+        ids = [e.id for e in catalog.elements]
+        first = catalog.layouts[0].elements if catalog.layouts else ids
+        visible = [i for i in first if i in ids]
+        page = {
+            "id": "atlas",
+            "kind": "atlas",
+            "title": f"{_TITLE}：总图",
+            "title_en": f"{_TITLE_EN}: every layer",
+            "plan": None,
+            "caption": None,
+            "figure": None,
+            "notes": [
+                "所有图层 every layer of every plan; 勾选图层树以显示 tick the tree to show more"
+            ],
+        }
+    else:
+        ids = list(dict.fromkeys(layout.elements))
+        visible = ids
+        page = {
+            "id": layout.id,
+            "kind": "layout",
+            "title": layout.name,
+            "title_en": layout.name_en,
+            "plan": layout.plan,
+            "caption": layout.caption,
+            "figure": layout.figure,
+            "notes": list(layout.notes),
+        }
+    page.update({"home": home, "atlas": atlas, "variant": variant, "sources": _SOURCES})
+    records = {i: shared["elements"][i] for i in ids}
+    kinds_on_page = {records[i]["kind"] for i in ids}
+    legend = [
+        {
+            "kind": k.id,
+            "zh": k.zh,
+            "en": k.en,
+            "colour": k.colour,
+            "geometry": k.geometry,
+            "style": k.style,
+        }
+        for k in sorted(catalog.kinds.values(), key=lambda k: (k.order, k.id))
+        if k.id in kinds_on_page
+    ]
+    tree = []
+    for plan in [*shared["plan_order"], *sorted({r["plan"] for r in records.values()})]:
+        top = [
+            i
+            for i in ids
+            if records[i]["plan"] == plan and not any(p in records for p in records[i]["parents"])
+        ]
+        if top and all(t["plan"] != plan for t in tree):
+            title = shared["plans"].get(plan, {}).get("title", plan)
+            tree.append({"plan": plan, "title": title, "elements": top})
+    basemaps = basemap_records(datum=shared["datum"], env=env)
+    if basemap not in {b["id"] for b in basemaps}:
+        raise OutputError(
+            f"basemap {basemap!r} is not offered on {shared['datum']} pages "
+            f"(offered: {', '.join(b['id'] for b in basemaps)}); 天地图 needs $TIANDITU_KEY, "
+            "高德 needs the gcj02 variant"
+        )
+    return {
+        "version": 1,
+        "page": page,
+        "datum": shared["datum"],
+        "basemaps": basemaps,
+        "basemap": basemap,
+        "scale": am.SCALE,
+        "units": shared["units"],
+        "elements": records,
+        "order": ids,
+        "visible": visible,
+        "features": am.feature_records(shared["geometry"], ids),
+        "tree": tree,
+        "legend": legend,
+        "plans": shared["plans"],
+        "docs": shared["docs"],
+        "provisions": shared["provisions"],
+        "mentions": shared["mentions"],
+        "unit_refs": shared["unit_refs"],
+    }
+
+
+# --- public --------------------------------------------------------------------------------------
+
+
+def build_page_model(
+    *,
+    catalog: Any,
+    corpus: Any,
+    units: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame | None = None,
+    geometry: gpd.GeoDataFrame | None = None,
+    links: Any = None,
+    layout: Any = None,
+    basemap: str = "none",
+    env: Mapping[str, str] | None = None,
+) -> dict[str, Any]:
+    """Build the page model of one map page (see the module docstring for its keys).
+
+    Parameters
+    ----------
+    catalog
+        A :class:`geo.catalog.Catalog`.
+    corpus
+        A :class:`geo.corpus.Corpus` (every provision is included, for the panel and search).
+    units
+        Province, prefecture and county units with the schema of
+        :func:`geo.boundaries.read_units`, e.g. the simplified coverage
+        :func:`geo.coverage.simplified_units` (``level=None``).
+    context
+        Neighbouring units (:func:`geo.boundaries.read_context`), drawn grey; optional.
+    geometry
+        :func:`geo.catalog.build_geometry` of ``catalog`` on ``units`` (computed if omitted).
+    links
+        A :class:`geo.links.Links`; without it, place names are found by the units' full
+        official names only.
+    layout
+        A :class:`geo.catalog.Layout` or its id; ``None`` for the combined atlas.
+    basemap
+        Initial basemap id (:mod:`geo.basemaps`); ``amap`` makes a GCJ-02 page.
+    env
+        Environment for ``$TIANDITU_KEY`` (default ``os.environ``).
+
+    Returns
+    -------
+    dict
+        Plain JSON-ready data.
+    """
+    datum = "gcj02" if datum_of(basemap) == "gcj02" else "wgs84"
+    if isinstance(layout, str):
+        layout = catalog.layout(layout)
+    shared = _shared(
+        catalog=catalog,
+        corpus=corpus,
+        units=units,
+        context=context,
+        geometry=geometry,
+        links=links,
+        datum=datum,
+    )
+    return _page(
+        shared,
+        layout=layout,
+        basemap=basemap,
+        env=env,
+        home="index.html",
+        atlas=ATLAS_PAGE,
+        variant=None,
+    )
+
+
+def render_page(
+    model: Mapping[str, Any],
+    *,
+    leaflet_js: str = "static/leaflet/leaflet.js",
+    leaflet_css: str = "static/leaflet/leaflet.css",
+) -> str:
+    """Render a page model to one HTML page (deterministic).
+
+    Parameters
+    ----------
+    model
+        From :func:`build_page_model`.
+    leaflet_js, leaflet_css
+        Where the page loads Leaflet from (relative URLs; :func:`write_atlas` copies Leaflet
+        from its installed package to ``static/leaflet/``).
+
+    Returns
+    -------
+    str
+        The HTML text.
+    """
+    title = str(model["page"]["title"])
+    return page_html(
+        dict(model),
+        title=title,
+        leaflet_js=leaflet_js,
+        leaflet_css=leaflet_css,
+        center=(36.5, 101.0),
+        zoom=6,
+    )
+
+
+def _copy_leaflet(out: Path) -> list[Path]:
+    src = leaflet_dir()
+    dest = out / "static" / "leaflet"
+    (dest / "images").mkdir(parents=True, exist_ok=True)
+    written = []
+    for rel in [
+        "leaflet.js",
+        "leaflet.css",
+        *sorted(f"images/{p.name}" for p in (src / "images").glob("*.png")),
+    ]:
+        shutil.copyfile(src / rel, dest / rel)
+        written.append(dest / rel)
+    return written
+
+
+def _write(path: Path, text: str) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8", newline="\n")
+    return path
+
+
+def write_atlas(
+    out: str | os.PathLike[str],
+    *,
+    root: str | os.PathLike[str] | None = None,
+    basemap: str = "osm",
+    amap: bool = True,
+    offline: bool = False,
+    units: gpd.GeoDataFrame | None = None,
+    catalog: Any = None,
+    corpus: Any = None,
+    links: Any = None,
+    env: Mapping[str, str] | None = None,
+) -> list[Path]:
+    """Write the atlas pages into the folder ``out``.
+
+    Writes ``index.html``, one ``<layout id>.html`` per layout of ``layouts.toml``,
+    ``atlas.html`` (every layer), ``static/leaflet/`` (copied from the installed
+    ``django-js-lib-leaflet``), and with ``amap`` the same map pages under ``gcj02/`` with the
+    overlays shifted to GCJ-02 and 高德 as basemap.
+
+    Parameters
+    ----------
+    out
+        Output folder (created if missing; files of the same names are replaced).
+    root
+        Data root (default :func:`geo._paths.data_root`).
+    basemap
+        Initial basemap of the WGS84 pages: ``none``, ``osm``, ``esri`` or ``tianditu``
+        (needs ``$TIANDITU_KEY``).
+    amap
+        Also write the GCJ-02 variant with the 高德 basemap.
+    offline
+        Make every page self-contained (delegated to :mod:`geo.offline`).
+    units, catalog, corpus, links
+        Inputs to use instead of reading them from ``root``; ``units`` defaults to the
+        simplified coverage :func:`geo.coverage.simplified_units` (all levels).
+    env
+        Environment for ``$TIANDITU_KEY`` (default ``os.environ``).
+
+    Returns
+    -------
+    list of Path
+        The files written, sorted.
+
+    Raises
+    ------
+    OutputError
+        ``out`` cannot be written, or an unknown/unavailable basemap.
+    """
+    from geo.boundaries import read_context
+    from geo.catalog import build_geometry, read_catalog
+    from geo.corpus import read_corpus
+    from geo.coverage import simplified_units
+    from geo.gazetteer import read_gazetteer
+
+    if datum_of(basemap) == "gcj02":
+        raise OutputError("basemap 'amap' is written as the gcj02/ variant: pass amap=True instead")
+    out = Path(out)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise OutputError(
+            f"cannot create the output folder {out}: {exc.strerror}; choose another --out"
+        ) from None
+    corpus = read_corpus(root=root) if corpus is None else corpus
+    units = simplified_units(root=root, level=None) if units is None else units
+    context = read_context(root=root)
+    catalog = read_catalog(root=root, corpus=corpus) if catalog is None else catalog
+    if links is None:
+        links = _read_links(corpus, read_gazetteer(root=root), catalog)
+    geometry = build_geometry(catalog, units, context=context)
+
+    written: list[Path] = []
+    try:
+        written += _copy_leaflet(out)
+        variants = [("wgs84", "", basemap)] + ([("gcj02", "gcj02/", "amap")] if amap else [])
+        for datum, sub, bm in variants:
+            shared = _shared(
+                catalog=catalog,
+                corpus=corpus,
+                units=units,
+                context=context,
+                geometry=geometry,
+                links=links,
+                datum=datum,
+            )
+            up = "../" * sub.count("/")
+            pages = [(lay.id, lay) for lay in catalog.layouts] + [("atlas", None)]
+            for pid, lay in pages:
+                name = f"{pid}.html" if lay is not None else ATLAS_PAGE
+                if amap:
+                    other = f"../{name}" if sub else f"gcj02/{name}"
+                    label = "WGS84 版 (OSM/Esri)" if sub else "高德底图版 Amap (GCJ-02)"
+                    variant = {"href": other, "label": label}
+                else:
+                    variant = None
+                model = _page(
+                    shared,
+                    layout=lay,
+                    basemap=bm,
+                    env=env,
+                    home=f"{up}index.html",
+                    atlas=ATLAS_PAGE,
+                    variant=variant,
+                )
+                html = render_page(
+                    model,
+                    leaflet_js=f"{up}static/leaflet/leaflet.js",
+                    leaflet_css=f"{up}static/leaflet/leaflet.css",
+                )
+                written.append(_write(out / sub / name, html))
+        written.append(_write(out / "index.html", _index_html(catalog, corpus, amap=amap)))
+    except OSError as exc:
+        raise OutputError(f"cannot write the atlas into {out}: {exc}; check the folder") from None
+    if offline:
+        try:
+            from geo.offline import make_offline  # type: ignore[attr-defined]
+        except ImportError:
+            raise OutputError(
+                "--offline needs geo.offline.make_offline, which is not available yet"
+            ) from None
+        written = list(make_offline(out, written))
+    return sorted(written)
+
+
+def _index_html(catalog: Any, corpus: Any, *, amap: bool) -> str:
+    plans = {p.id: p for p in corpus.plans}
+    groups: list[dict[str, Any]] = []
+    for lay in catalog.layouts:
+        plan = plans.get(lay.plan)
+        title = plan.title if plan else lay.plan
+        doc = f"文件 {plan.document}" if plan else ""
+        if not groups or groups[-1]["plan"] != lay.plan:
+            groups.append({"plan": lay.plan, "title": title, "doc": doc, "layouts": []})
+        groups[-1]["layouts"].append(
+            {
+                "href": f"{lay.id}.html",
+                "variant": f"gcj02/{lay.id}.html" if amap else None,
+                "name": lay.name,
+                "name_en": lay.name_en,
+                "caption": lay.caption,
+                "figure": lay.figure,
+                "notes": list(lay.notes),
+            }
+        )
+    return render_template(
+        "index.html",
+        title=_TITLE,
+        title_en=_TITLE_EN,
+        css=static_text("atlas.css"),
+        atlas={
+            "href": ATLAS_PAGE,
+            "count": len(catalog.elements),
+            "variant": f"gcj02/{ATLAS_PAGE}" if amap else None,
+        },
+        groups=groups,
+        foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
+    )
