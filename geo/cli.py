@@ -327,7 +327,89 @@ def _run_layers(args: argparse.Namespace) -> int:
     return 0
 
 
-_ADDERS = [_add_build, _add_provisions, _add_concepts, _add_names, _add_units, _add_layers]
+# --- links and place (geo.links) -------------------------------------------------------------
+
+
+def _add_links(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "links",
+        help="the units and concepts every provision mentions",
+        description="For every provision: the units (adcodes) and catalog concepts it "
+        "mentions. --json prints [{provision, units, concepts}].",
+    )
+    _common(p)
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.add_argument(
+        "--mentions", action="store_true", help="with --json: add mention spans (offsets)"
+    )
+    p.set_defaults(run=_run_links)
+
+
+def _run_links(args: argparse.Namespace) -> int:
+    from geo.catalog import read_catalog
+    from geo.corpus import read_corpus
+    from geo.gazetteer import read_gazetteer
+    from geo.links import build_links, concept_names, links_records
+
+    gaz = read_gazetteer(root=args.root)
+    corpus = read_corpus(root=args.root)
+    catalog = read_catalog(root=args.root, gazetteer=gaz, corpus=corpus)
+    links = build_links(corpus, gaz, concepts=concept_names(catalog))
+    records = links_records(links, mentions=args.mentions)
+    if args.json:
+        _print_json(records)
+        return 0
+    for r in records:
+        print(f"{r['provision']}\t{' '.join(r['units']) or '-'}\t{' '.join(r['concepts']) or '-'}")
+    return 0
+
+
+def _add_place(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "place",
+        help="every provision that mentions a place, grouped by document",
+        description="List the provisions that mention NAME (any gazetteer name: 甘州区, 甘州, "
+        "酒嘉 …), most mentions first within each document.",
+    )
+    _common(p)
+    p.add_argument("name", metavar="NAME")
+    p.add_argument("--json", action="store_true", help="print JSON")
+    p.set_defaults(run=_run_place)
+
+
+def _run_place(args: argparse.Namespace) -> int:
+    from geo.corpus import read_corpus
+    from geo.gazetteer import read_gazetteer
+    from geo.links import build_links, place_provisions
+
+    gaz = read_gazetteer(root=args.root)
+    entry = gaz.lookup(args.name)
+    corpus = read_corpus(root=args.root)
+    links = build_links(corpus, gaz)
+    groups = place_provisions(links, corpus, entry.adcodes)
+    units = "+".join(f"{gaz.units[a].name} {a}" for a in entry.adcodes)
+    if args.json:
+        _print_json({"name": entry.name, "adcodes": list(entry.adcodes), "documents": groups})
+        return 0
+    total = sum(len(g["provisions"]) for g in groups)
+    print(f"{entry.name} ({units}): {total} provision{'s' if total != 1 else ''}")
+    for group in groups:
+        print(f"\n{group['document']}  {group['title']}")
+        for row in group["provisions"]:
+            print(f"  {row['provision']}\t{row['mentions']}×\t{row['snippet']}")
+    return 0
+
+
+_ADDERS = [
+    _add_build,
+    _add_provisions,
+    _add_concepts,
+    _add_names,
+    _add_units,
+    _add_layers,
+    _add_links,
+    _add_place,
+]
 
 
 def _parser() -> argparse.ArgumentParser:
