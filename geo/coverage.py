@@ -507,7 +507,24 @@ def hausdorff_errors_m(
     crs = crs or metric_crs(original.total_bounds)
     ga = shapely.boundary(a.geometry.to_crs(crs).values)
     gb = shapely.boundary(b.geometry.to_crs(crs).values)
-    return pd.Series(shapely.hausdorff_distance(ga, gb), index=a.index, name="hausdorff_m")
+    dist = [max(_directed(x, y), _directed(y, x)) for x, y in zip(ga, gb, strict=True)]
+    return pd.Series(dist, index=a.index, name="hausdorff_m", dtype=float)
+
+
+def _directed(src: shapely.Geometry, dst: shapely.Geometry) -> float:
+    """Largest distance from a vertex of ``src`` to the lines of ``dst`` (an indexed search:
+    the same value as the discrete Hausdorff distance of GEOS, in n log n instead of n·m)."""
+    pts = shapely.points(shapely.get_coordinates(src))
+    if len(pts) == 0:
+        return 0.0
+    xy, ring = shapely.get_coordinates(shapely.get_parts(dst), return_index=True)
+    same = ring[1:] == ring[:-1]
+    segs = shapely.linestrings(
+        np.stack([xy[:-1][same], xy[1:][same]], axis=1).reshape(-1, 2),
+        indices=np.repeat(np.arange(int(same.sum())), 2),
+    )
+    _, d = shapely.STRtree(segs).query_nearest(pts, return_distance=True, all_matches=False)
+    return float(d.max())
 
 
 def hausdorff_error_m(
@@ -558,7 +575,8 @@ def check_coverage(gdf: gpd.GeoDataFrame, *, gap_width_m: float = 1.0) -> Covera
     valid = shapely.is_valid(geoms)
     edges = shapely.coverage_invalid_edges(geoms, gap_width=gap_width_m)
     bad_edges = ~shapely.is_empty(edges)
-    union = shapely.coverage_union_all(geoms) if valid.all() else shapely.union_all(geoms)
+    exact = valid.all() and not bad_edges.any()
+    union = shapely.coverage_union_all(geoms) if exact else shapely.union_all(geoms)
     overlap = float(shapely.area(geoms).sum() - shapely.area(union)) / 1e6
     holes = int(sum(shapely.get_num_interior_rings(shapely.get_parts(union))))
     return CoverageCheck(
