@@ -326,7 +326,7 @@ def _read_units(raw: Any, problems: list[str]) -> dict[str, Unit]:
             continue
         adcode, name, level = item.get("adcode"), item.get("name"), item.get("level")
         parent = item.get("parent", "")
-        if not _is_adcode(adcode):
+        if not isinstance(adcode, str) or not _is_adcode(adcode):
             problems.append(f'{where}: adcode {adcode!r} must be a 6-digit string like "620100"')
             continue
         if not isinstance(name, str) or not name.strip():

@@ -429,11 +429,14 @@ class Links:
     by_concept: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
 
 
-def _rank(counts: Mapping[str, Counter[str]], order: Mapping[str, int]) -> dict[str, tuple]:
-    return {
-        key: tuple(sorted(c, key=lambda pid, c=c: (-c[pid], order[pid])))
-        for key, c in sorted(counts.items())
-    }
+def _rank(
+    counts: Mapping[str, Counter[str]], order: Mapping[str, int]
+) -> dict[str, tuple[str, ...]]:
+    """Key → provision ids, most mentions first, then corpus order."""
+    ranked: dict[str, tuple[str, ...]] = {}
+    for key, c in sorted(counts.items()):
+        ranked[key] = tuple(sorted(c, key=lambda pid: (-c[pid], order[pid])))
+    return ranked
 
 
 def build_links(
