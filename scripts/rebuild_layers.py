@@ -328,7 +328,13 @@ def _bd09_to_gcj02(lon: np.ndarray, lat: np.ndarray) -> tuple[np.ndarray, np.nda
 
 
 def read_cpca() -> tuple[str, dict[str, tuple[str, float, float]]]:
-    import cpca
+    try:
+        import cpca
+    except ImportError:
+        raise SystemExit(
+            "cpca (the seat source) is not installed; install the extra with "
+            "`pip install -e .[rebuild]`"
+        ) from None
 
     version = importlib.metadata.version("cpca")
     path = Path(cpca.__file__).resolve().parent / "resources" / "adcodes.csv"
@@ -560,13 +566,22 @@ def build(out: Path, *, root: Path | None = None) -> dict[str, Path]:
     for name, text in texts.items():
         notes.sizes[name] = (len(text.encode("utf-8")), text.count("\n") - 2)
     texts["PROVENANCE.md"] = provenance(src, units, layers, notes, seats[0])
+    # Everything is computed and checked; write each file beside its target, then move all
+    # into place, so that a failure leaves the old layers as they were.
     out.mkdir(parents=True, exist_ok=True)
-    written = {}
-    for name, text in texts.items():
-        path = out / name
-        with open(path, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        written[name] = path
+    staged = {}
+    try:
+        for name, text in texts.items():
+            tmp = out / f".{name}.tmp"
+            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
+                fh.write(text)
+            staged[name] = tmp
+        written = {}
+        for name, tmp in staged.items():
+            written[name] = tmp.replace(out / name)
+    finally:
+        for tmp in staged.values():
+            tmp.unlink(missing_ok=True)
     return written
 
 
