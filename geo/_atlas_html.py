@@ -85,6 +85,22 @@ def leaflet_dir() -> Path:
     return Path(next(iter(spec.submodule_search_locations))) / "static" / "js_lib_leaflet"
 
 
+class _Raw(Element):
+    """A branca element that renders its text verbatim.
+
+    ``branca.element.Element(text)`` compiles its text as a Jinja2 template: plan text such as
+    ``{{ 7*7 }}`` would be evaluated. Our HTML is rendered (and escaped) by our own templates
+    first, and must reach the page unchanged.
+    """
+
+    def __init__(self, text: str) -> None:
+        super().__init__("")
+        self._text = text
+
+    def render(self, **kwargs: Any) -> str:
+        return self._text
+
+
 def stabilize_ids(root: Any, *, prefix: str = "") -> None:
     """Replace the random ids of every folium/branca element under ``root`` by a counter.
 
@@ -125,11 +141,11 @@ def page_html(
     m.default_css = [("leaflet_css", leaflet_css)]
     fig = m.get_root()
     fig.header.add_child(
-        Element(render_template("atlas_head.html", title=title, css=static_text("atlas.css"))),
+        _Raw(render_template("atlas_head.html", title=title, css=static_text("atlas.css"))),
         name="atlas_head",
     )
     fig.html.add_child(
-        Element(render_template("atlas_body.html", model=model, data=script_json(model))),
+        _Raw(render_template("atlas_body.html", model=model, data=script_json(model))),
         name="atlas_body",
     )
     stabilize_ids(fig)
@@ -141,4 +157,4 @@ def page_html(
     )
     html = fig.render()
     html = html.replace("<html>", '<html lang="zh-CN">', 1)
-    return "\n".join(line.rstrip() for line in html.splitlines()) + "\n"
+    return html if html.endswith("\n") else html + "\n"

@@ -293,9 +293,10 @@ def links_mentions(links: Any) -> dict[str, list[tuple[int, int, str, str]]]:
 def drop_overlaps(
     spans: Sequence[tuple[int, int, str, str]],
 ) -> list[tuple[int, int, str, str]]:
-    """Keep the longest of overlapping spans (then the earliest), sorted by start."""
+    """Keep the longest of overlapping spans (then the earliest; a place before a concept of
+    the same words, so that clicking it flies to the place), sorted by start."""
     kept: list[tuple[int, int, str, str]] = []
-    for s in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2], s[3])):
+    for s in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2] != "unit", s[3])):
         if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
             kept.append(s)
     return sorted(kept)

@@ -1,6 +1,6 @@
 /* Gansu plan atlas: the page script.
  *
- * Reads the page model from <script type="application/json" id="atlas-data"> with JSON.parse,
+ * Reads the page model from the JSON script element #atlas-data with JSON.parse,
  * draws the layers with Leaflet, and builds the side panel, search, layer tree, legend and
  * deep links (#concept=ID, #unit=ADCODE, #provision=ID). Every piece of data reaches the DOM
  * through textContent, setAttribute or Leaflet options: never through innerHTML.
@@ -86,6 +86,14 @@
     var focusLayer = L.layerGroup();
     var panel = document.getElementById("atlas-panel");
 
+    function tag(layer, attrs) {
+      onAdd(layer, function (p) { Object.keys(attrs).forEach(function (k) { p.setAttribute(k, attrs[k]); }); });
+    }
+
+    function onAdd(layer, fn) {
+      layer.on("add", function () { if (layer._path) fn(layer._path); });
+    }
+
     // --- panes and SVG definitions (arrow heads, hatches) --------------------------------
     [["atlas-context", 300], ["atlas-units-p", 340], ["atlas-units-c", 350], ["atlas-areas", 410],
      ["atlas-partial", 415], ["atlas-lines", 420], ["atlas-points", 430], ["atlas-labels", 440],
@@ -128,6 +136,7 @@
         if (!units.has(u.adcode) || level === "prefecture") units.set(u.adcode, u);
         if (!u.geo) return;
         var layer = L.polygon(u.geo.ll, unitStyle[level]);
+        tag(layer, { "data-adcode": u.adcode, "data-level": level });
         if (level !== "province") {
           layer.on("click", function (ev) { L.DomEvent.stop(ev); go("unit", u.adcode); });
           if (!unitLayers.has(u.adcode) || level === "county") unitLayers.set(u.adcode, layer);
@@ -194,10 +203,6 @@
       return line[line.length - 1];
     }
 
-    function onAdd(layer, fn) {
-      layer.on("add", function () { if (layer._path) fn(layer._path); });
-    }
-
     function drawElement(e) {
       var k = kindOf(e);
       var group = L.featureGroup();
@@ -211,6 +216,7 @@
             }
             if (!u || !u.geo) return;
             var layer = L.polygon(u.geo.ll, areaStyle(k, m));
+            tag(layer, { "data-id": e.id, "data-part": m.partial ? "partial" : "whole", "data-adcode": a });
             if (m.partial) onAdd(layer, function (p) { p.setAttribute("fill", "url(#atlas-hatch-" + k.index + ")"); });
             layer.on("click", open);
             group.addLayer(layer);
@@ -226,6 +232,7 @@
             var path = L.polyline(line, { pane: "atlas-lines", color: k.colour, weight: 3.5, opacity: 0.9,
               lineCap: "round", className: "atlas-directed" });
             onAdd(path, function (p) { p.setAttribute("marker-end", "url(#atlas-arrow-" + k.index + ")"); });
+            tag(path, { "data-id": e.id, "data-part": f.part });
             halo.on("click", open); path.on("click", open);
             group.addLayer(halo); group.addLayer(path);
             var mid = along(line, 0.62);
@@ -240,6 +247,7 @@
             var mk = L.circleMarker(ll, { pane: "atlas-points", radius: f.part === "site" ? 5 : 7,
               color: f.part === "site" ? k.colour : "#fff", weight: 2, fillColor: k.colour,
               fillOpacity: stated ? 1 : 0.55, dashArray: stated ? null : "2 2" });
+            tag(mk, { "data-id": e.id, "data-part": f.part });
             mk.on("click", open);
             group.addLayer(mk);
           });

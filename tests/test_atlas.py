@@ -1,0 +1,595 @@
+"""Tests of geo.atlas: the page model, safe and deterministic HTML, and the pages in Chromium."""
+
+from __future__ import annotations
+
+import dataclasses
+import hashlib
+import itertools
+import json
+import re
+from html.parser import HTMLParser
+from pathlib import Path
+from types import SimpleNamespace
+
+import numpy as np
+import pytest
+import shapely
+from browser import needs_chromium, open_browser, open_page
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from geo import _atlas_model as am
+from geo._atlas_html import script_json, stabilize_ids
+from geo.atlas import ATLAS_PAGE, build_page_model, render_page, write_atlas
+from geo.basemaps import TIANDITU_ENV, basemap_records
+from geo.errors import OutputError
+
+HOSTILE = [
+    "<script>window.__pwned=1</script>",
+    '<img src=x onerror="window.__pwned=2">',
+    "</script><script>window.__pwned=3</script>",
+    "\"'`\\ {{ 7*7 }} {% if 1 %}x{% endif %} &amp; &lt;",
+    "\u2028\u2029</SCRIPT ><!-- -->",
+    "兰州新区" * 400,
+]
+HOSTILE_TEXT = " ".join(HOSTILE[:5])
+
+
+# --- fixtures ------------------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def inputs():
+    from geo.boundaries import read_context
+    from geo.catalog import build_geometry, read_catalog
+    from geo.corpus import read_corpus
+    from geo.coverage import simplified_units
+
+    corpus = read_corpus()
+    units = simplified_units(level=None)
+    context = read_context()
+    catalog = read_catalog(corpus=corpus)
+    geometry = build_geometry(catalog, units, context=context)
+    return SimpleNamespace(
+        corpus=corpus, units=units, context=context, catalog=catalog, geometry=geometry
+    )
+
+
+@pytest.fixture(scope="module")
+def lz_model(inputs):
+    return build_page_model(
+        catalog=inputs.catalog,
+        corpus=inputs.corpus,
+        units=inputs.units,
+        context=inputs.context,
+        geometry=inputs.geometry,
+        layout="lz_yihe_liangji_sidai",
+        env={},
+    )
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    out = tmp_path_factory.mktemp("atlas")
+    files = write_atlas(out, basemap="none", env={})
+    return out, files
+
+
+def _decode_line(arr: list[int]) -> np.ndarray:
+    pts = np.cumsum(np.asarray(arr, dtype=np.int64).reshape(-1, 2), axis=0)
+    return pts / am.SCALE
+
+
+class _Scripts(HTMLParser):
+    """Collects <script> elements (attributes and text) and the <title> text."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.scripts: list[tuple[dict[str, str | None], str]] = []
+        self.title = ""
+        self._in: str | None = None
+
+    def handle_starttag(self, tag, attrs):
+        if tag in ("script", "title"):
+            self._in = tag
+            if tag == "script":
+                self.scripts.append((dict(attrs), ""))
+
+    def handle_endtag(self, tag):
+        self._in = None
+
+    def handle_data(self, data):
+        if self._in == "script":
+            attrs, text = self.scripts[-1]
+            self.scripts[-1] = (attrs, text + data)
+        elif self._in == "title":
+            self.title += data
+
+
+def _parse(html: str) -> _Scripts:
+    p = _Scripts()
+    p.feed(html)
+    return p
+
+
+def _data(html: str) -> dict:
+    scripts = [t for a, t in _parse(html).scripts if a.get("id") == "atlas-data"]
+    assert len(scripts) == 1
+    return json.loads(scripts[0])
+
+
+# --- geometry and JSON ---------------------------------------------------------------------------
+
+
+def test_encode_geometry_round_trips_within_the_quantum():
+    poly = shapely.Polygon(
+        [(103.12345, 36.5), (104.98765, 36.51), (104.5, 37.77777), (103.12345, 36.5)],
+        holes=[[(103.9, 36.8), (104.1, 36.8), (104.0, 36.9), (103.9, 36.8)]],
+    )
+    enc = am.encode_geometry(shapely.MultiPolygon([poly]))
+    assert enc["t"] == "MultiPolygon"
+    ext = _decode_line(enc["c"][0][0])
+    hole = _decode_line(enc["c"][0][1])
+    np.testing.assert_allclose(ext, np.asarray(poly.exterior.coords), atol=0.51 / am.SCALE)
+    np.testing.assert_allclose(hole, np.asarray(poly.interiors[0].coords), atol=0.51 / am.SCALE)
+    assert am.encode_geometry(shapely.Point(103.5, 36.25)) == {"t": "Point", "c": [1035000, 362500]}
+    assert am.encode_geometry(shapely.Polygon()) is None
+
+
+@given(st.recursive(st.text(), lambda c: st.lists(c) | st.dictionaries(st.text(), c), max_leaves=8))
+def test_script_json_never_closes_the_script_and_reads_back(value):
+    text = script_json(value)
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert "\u2028" not in text and "\u2029" not in text
+    assert json.loads(text) == value
+
+
+def test_stabilize_ids_replaces_uuids_by_a_counter():
+    import folium
+
+    m = folium.Map(tiles=None)
+    folium.Marker([36, 104]).add_to(m)
+    stabilize_ids(m.get_root())
+    html = m.get_root().render()
+    assert "map_0001" in html
+    assert not re.search(r"[0-9a-f]{32}", html)
+
+
+# --- the page model ------------------------------------------------------------------------------
+
+
+def test_layout_model_holds_its_elements_and_every_provision(inputs, lz_model):
+    layout = inputs.catalog.layout("lz_yihe_liangji_sidai")
+    assert lz_model["order"] == list(dict.fromkeys(layout.elements))
+    assert set(lz_model["elements"]) == set(layout.elements)
+    assert len(lz_model["provisions"]) == len(inputs.corpus.provisions)
+    # legend: the kinds on the page, with the ontology's colours, in the ontology's order
+    kinds = {lz_model["elements"][i]["kind"] for i in layout.elements}
+    assert [k["kind"] for k in lz_model["legend"]] == [
+        k.id for k in sorted(inputs.catalog.kinds.values(), key=lambda k: k.order) if k.id in kinds
+    ]
+    for k in lz_model["legend"]:
+        assert k["colour"] == inputs.catalog.kinds[k["kind"]].colour
+    # areas are drawn from the units: only lines, points and sites carry geometry
+    geoms = {e["id"]: e["geometry"] for e in lz_model["elements"].values()}
+    for f in lz_model["features"]:
+        assert geoms[f["id"]] != "area" or f["part"] == "site"
+    assert any(geoms[f["id"]] == "line" for f in lz_model["features"])
+    # the tree groups the layout's top elements by plan; parts are reached through parents
+    tops = [i for g in lz_model["tree"] for i in g["elements"]]
+    assert all(not lz_model["elements"][i]["parents"] for i in tops)
+
+
+def test_xinqu_is_partial_with_its_quote_and_mentions(inputs, lz_model):
+    rec = lz_model["elements"]["lz_yihe_xinqu"]
+    element = inputs.catalog.get("lz_yihe_xinqu")
+    assert [q["text"] for q in rec["quotes"]] == [q.text for q in element.quotes]
+    assert all(m["partial"] for m in rec["members"])
+    # every provision quoted is among the refs, and refs are real provisions in corpus order
+    assert {q.provision for q in element.quotes} <= set(rec["refs"])
+    ids = [p.id for p in inputs.corpus.provisions]
+    assert sorted(rec["refs"], key=ids.index) == rec["refs"]
+
+
+def test_mentions_point_at_the_names_in_the_text(lz_model):
+    names = {
+        u["adcode"]: u["name"] for lv in ("prefecture", "county") for u in lz_model["units"][lv]
+    }
+    checked = 0
+    for pid, spans in lz_model["mentions"].items():
+        text = lz_model["provisions"][pid]["text"]
+        for start, end, kind, target in spans:
+            assert 0 <= start < end <= len(text)
+            if kind == "unit" and "," not in target and text[start:end] == names.get(target):
+                checked += 1
+        # no overlapping highlights
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
+    assert checked > 100
+    assert "620702" in lz_model["unit_refs"]  # 甘州区 is mentioned somewhere
+
+
+def test_units_are_the_ones_passed_in(inputs):
+    sub = inputs.units[inputs.units.adcode.str.startswith("6201")]
+    model = build_page_model(
+        catalog=inputs.catalog,
+        corpus=inputs.corpus,
+        units=sub,
+        geometry=inputs.geometry,
+        layout="lz_yihe_liangji_sidai",
+        env={},
+    )
+    got = {u["adcode"] for lv in ("province", "prefecture", "county") for u in model["units"][lv]}
+    assert got == set(sub.adcode)
+
+
+def test_gcj02_variant_shifts_every_coordinate(inputs, lz_model):
+    from geo.datum import wgs84_to_gcj02
+
+    gcj = build_page_model(
+        catalog=inputs.catalog,
+        corpus=inputs.corpus,
+        units=inputs.units,
+        context=inputs.context,
+        geometry=inputs.geometry,
+        layout="lz_yihe_liangji_sidai",
+        basemap="amap",
+        env={},
+    )
+    assert gcj["datum"] == "gcj02" and [b["id"] for b in gcj["basemaps"]] == ["none", "amap"]
+    w = next(u for u in lz_model["units"]["county"] if u["adcode"] == "620102")
+    g = next(u for u in gcj["units"]["county"] if u["adcode"] == "620102")
+    lon, lat = wgs84_to_gcj02(w["seat"][0] / am.SCALE, w["seat"][1] / am.SCALE)
+    assert abs(g["seat"][0] - lon * am.SCALE) <= 1 and abs(g["seat"][1] - lat * am.SCALE) <= 1
+    assert g["seat"] != w["seat"]  # hundreds of metres apart
+    wl = [f for f in lz_model["features"] if f["id"] == "lz_sidai_lanbai"]
+    gl = [f for f in gcj["features"] if f["id"] == "lz_sidai_lanbai"]
+    assert wl and gl and wl[0]["g"] != gl[0]["g"]
+
+
+# --- basemaps ------------------------------------------------------------------------------------
+
+
+def test_tianditu_only_with_its_key_and_the_key_only_then():
+    assert "tianditu" not in [b["id"] for b in basemap_records(env={})]
+    recs = basemap_records(env={TIANDITU_ENV: "k3y-from-env"})
+    tdt = next(b for b in recs if b["id"] == "tianditu")
+    assert all(layer["url"].endswith("tk=k3y-from-env") for layer in tdt["layers"])
+    with pytest.raises(OutputError, match="unknown datum"):
+        basemap_records(datum="bd09", env={})
+
+
+def test_unavailable_basemaps_are_refused(inputs, tmp_path):
+    with pytest.raises(OutputError, match="TIANDITU_KEY"):
+        build_page_model(
+            catalog=inputs.catalog,
+            corpus=inputs.corpus,
+            units=inputs.units,
+            geometry=inputs.geometry,
+            basemap="tianditu",
+            env={},
+        )
+    with pytest.raises(OutputError, match="unknown basemap"):
+        write_atlas(tmp_path / "x", basemap="google")
+    with pytest.raises(OutputError, match="amap=True"):
+        write_atlas(tmp_path / "x", basemap="amap")
+
+
+def test_unwritable_output_is_one_clear_error(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot create the output folder"):
+        write_atlas(blocker / "atlas", basemap="none")
+
+
+# --- HTML: safe and deterministic ---------------------------------------------------------
+
+
+def _tiny_model(text: str) -> dict:
+    return {
+        "page": {
+            "id": "t",
+            "kind": "layout",
+            "title": text,
+            "title_en": text,
+            "caption": text,
+            "figure": text,
+            "notes": [text],
+            "home": "index.html",
+            "atlas": ATLAS_PAGE,
+            "variant": None,
+            "sources": text,
+        },
+        "datum": "wgs84",
+        "provisions": {"x-0-p1": {"text": text, "heading": [text]}},
+    }
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.sampled_from(HOSTILE) | st.text(alphabet=st.characters(codec="utf-8"), max_size=60))
+def test_any_text_stays_data_in_the_html(text):
+    html = render_page(_tiny_model(text))
+    parsed = _parse(html)
+    # always the same scripts: Leaflet, folium's flags, the JSON data, the map and our script
+    kinds = [(a.get("type"), a.get("id"), a.get("src")) for a, _ in parsed.scripts]
+    assert kinds == [
+        (None, None, "static/leaflet/leaflet.js"),
+        (None, None, None),
+        ("application/json", "atlas-data", None),
+        (None, None, None),
+    ]
+    assert _data(html) == _tiny_model(text)
+    norm = " ".join(text.replace("\r", "\n").split())
+    assert " ".join(parsed.title.split()) == norm
+
+
+def test_render_is_deterministic_and_has_no_random_ids(lz_model):
+    a = render_page(lz_model)
+    b = render_page(lz_model)
+    assert a == b
+    assert "map_0001" in a and not re.search(r"[0-9a-f]{32}", a)
+    assert _data(a) == json.loads(json.dumps(lz_model))
+
+
+def _digest(folder: Path) -> dict[str, str]:
+    return {
+        p.relative_to(folder).as_posix(): hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
+
+
+@pytest.mark.slow
+def test_two_builds_are_byte_identical(built, tmp_path):
+    out, _files = built
+    write_atlas(tmp_path, basemap="none", env={})
+    assert _digest(out) == _digest(tmp_path)
+
+
+def test_build_writes_every_layout_and_variant(inputs, built):
+    out, files = built
+    names = {p.relative_to(out).as_posix() for p in files}
+    for lay in inputs.catalog.layouts:
+        assert f"{lay.id}.html" in names and f"gcj02/{lay.id}.html" in names
+    assert {"index.html", ATLAS_PAGE, f"gcj02/{ATLAS_PAGE}", "static/leaflet/leaflet.js"} <= names
+    index = (out / "index.html").read_text(encoding="utf-8")
+    for lay in inputs.catalog.layouts:
+        assert f'href="{lay.id}.html"' in index
+    # no key, no tile URL of 天地图 anywhere; Leaflet is local, not from a CDN
+    for p in files:
+        if p.suffix == ".html":
+            text = p.read_text(encoding="utf-8")
+            assert "tianditu" not in text and "tk=" not in text
+            assert "cdn.jsdelivr" not in text and "unpkg" not in text
+
+
+# --- hostile data through the whole page ------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def hostile_page(inputs, tmp_path_factory):
+    cat = inputs.catalog
+    xinqu = cat.get("lz_yihe_xinqu")
+    q = xinqu.quotes[0]
+    bad = dataclasses.replace(
+        xinqu,
+        name=HOSTILE[0],
+        name_en=HOSTILE[1],
+        aliases=(HOSTILE[3],),
+        notes=(HOSTILE[4], HOSTILE[5]),
+        quotes=(dataclasses.replace(q, text=HOSTILE_TEXT),),
+    )
+    catalog = dataclasses.replace(
+        cat, elements=tuple(bad if e.id == bad.id else e for e in cat.elements)
+    )
+    provs = tuple(
+        dataclasses.replace(p, text=HOSTILE_TEXT + p.text) if p.id == q.provision else p
+        for p in inputs.corpus.provisions
+    )
+    corpus = SimpleNamespace(
+        provisions=provs, documents=inputs.corpus.documents, plans=inputs.corpus.plans
+    )
+    units = inputs.units.copy()
+    units.loc[units.adcode == "620702", "name"] = HOSTILE[2]
+    model = build_page_model(
+        catalog=catalog,
+        corpus=corpus,
+        units=units,
+        geometry=inputs.geometry,
+        layout="lz_yihe_liangji_sidai",
+        env={},
+    )
+    out = tmp_path_factory.mktemp("hostile")
+    write_atlas(out, basemap="none", amap=False, env={})  # Leaflet and a sibling index
+    page = out / "hostile.html"
+    page.write_text(render_page(model), encoding="utf-8")
+    return page
+
+
+def test_hostile_text_never_reaches_the_html_raw(hostile_page):
+    html = hostile_page.read_text(encoding="utf-8")
+    for h in HOSTILE[:3]:
+        assert h not in html
+    assert html.lower().count("<script") == 4
+    assert "__pwned" in html  # it is there, but only as escaped JSON data
+
+
+# --- in Chromium ---------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with open_browser() as b:
+        yield b
+
+
+def _panel(session) -> str:
+    session.page.wait_for_selector("#atlas-panel:not([hidden])", timeout=10_000)
+    return session.page.inner_text("#atlas-panel")
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_every_page_loads_without_errors_or_requests(built, browser):
+    _out, files = built
+    pages = [p for p in files if p.suffix == ".html"]
+    assert len(pages) > 20
+    for p in pages:
+        wait = "" if p.name == "index.html" else "body[data-atlas-ready]"
+        s = open_page(browser, p, wait=wait)
+        # the GCJ-02 pages open on the 高德 basemap, whose tiles cannot load here
+        tiles = ("autonavi.com",) if p.parent.name == "gcj02" else ()
+        assert s.problems(allow_blocked_hosts=tiles) == [], p
+        assert all(any(t in u for t in tiles) for u in s.blocked), p
+        s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_clicking_xinqu_shows_its_quote(inputs, built, browser):
+    out, _ = built
+    s = open_page(browser, out / "lz_yihe_liangji_sidai.html")
+    s.page.locator('path[data-id="lz_yihe_xinqu"][data-part="site"]').click()
+    text = _panel(s)
+    assert "兰州新区" in text
+    assert inputs.catalog.get("lz_yihe_xinqu").quotes[0].text in text
+    assert "部分 partial" in text
+    assert "#concept=lz_yihe_xinqu" in s.page.input_value(".atlas-deeplink input")
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_clicking_a_unit_opens_its_panel(built, browser):
+    out, _ = built
+    s = open_page(browser, out / "hx_yizhou_siquan_duodian.html")
+    s.page.evaluate(
+        '() => document.querySelector(\'path[data-adcode="620702"][data-level="county"]\')'
+        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
+    )
+    text = _panel(s)
+    assert "甘州区" in text and "620702" in text
+    assert "提及条文" in text
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_search_finds_ganzhou_and_opens_it(built, browser):
+    out, _ = built
+    s = open_page(browser, out / ATLAS_PAGE)
+    s.page.fill("#atlas-q", "甘州区")
+    s.page.wait_for_selector("#atlas-results:not([hidden]) a.atlas-result")
+    results = s.page.inner_text("#atlas-results")
+    assert "地名 Places" in results and "条文 Provisions" in results
+    s.page.locator('#atlas-results a[href="#unit=620702"]').click()
+    assert s.page.inner_text("#atlas-panel h2") == "甘州区"
+    s.page.fill("#atlas-q", "一核")
+    s.page.wait_for_selector('#atlas-results a[href="#concept=lz_yihe"]')
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("hash", "expect"),
+    [
+        ("#concept=lz_yihe_xinqu", "兰州新区"),
+        ("#unit=620702", "甘州区"),
+        ("#provision=lz-3.1-p1", "lz-3.1-p1"),
+        ("#concept=hx_siquan", "四圈"),
+    ],
+)
+def test_deep_links_open_their_panel(built, browser, hash, expect):
+    out, _ = built
+    s = open_page(browser, out / ATLAS_PAGE, hash=hash)
+    text = _panel(s)
+    assert expect in text
+    assert hash in s.page.input_value(".atlas-deeplink input")
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_a_place_in_a_provision_flies_the_map_there(built, browser):
+    out, _ = built
+    s = open_page(browser, out / ATLAS_PAGE, hash="#provision=lz-3.1-p1")
+    _panel(s)
+    place = s.page.locator("#atlas-panel button.atlas-place-unit").first
+    assert place.count() == 1
+    view = (
+        "() => { const m = window[document.querySelector('.folium-map').id];"
+        " const c = m.getCenter(); return [c.lat, c.lng, m.getZoom()]; }"
+    )
+    before = s.page.evaluate(view)
+    place.click()
+    s.page.wait_for_timeout(1200)  # the fly animation
+    after = s.page.evaluate(view)
+    assert before != after
+    assert s.page.locator(".leaflet-atlas-focus-pane path").count() >= 1
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_hostile_text_shows_as_text_and_runs_nothing(hostile_page, browser):
+    s = open_page(browser, hostile_page, hash="#concept=lz_yihe_xinqu")
+    text = _panel(s)
+    assert HOSTILE[0] in text  # the name, shown as text
+    assert "{{ 7*7 }}" in text
+    s.page.fill("#atlas-q", "__pwned")
+    s.page.wait_for_selector("#atlas-results:not([hidden])")
+    s.page.goto(hostile_page.resolve().as_uri() + "#concept=" + HOSTILE[1])
+    s.page.wait_for_selector("#atlas-panel .atlas-missing")
+    assert s.page.inner_text("#atlas-panel .atlas-missing") == HOSTILE[1]
+    s.page.goto(hostile_page.resolve().as_uri() + "#unit=620702")
+    assert HOSTILE[2] in _panel(s)
+    assert s.page.evaluate("() => window.__pwned") is None
+    assert s.page.locator("#atlas-panel img, #atlas-results img").count() == 0
+    assert s.problems() == [] and s.blocked == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_tile_basemap_fails_quietly_without_network(inputs, tmp_path, browser):
+    write_atlas(tmp_path, basemap="osm", amap=False, env={})
+    s = open_page(browser, tmp_path / "sipingyilang.html")
+    s.page.wait_for_timeout(500)
+    assert s.blocked and all("tile.openstreetmap.org" in u for u in s.blocked)
+    assert s.problems(allow_blocked_hosts=("tile.openstreetmap.org",)) == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_phone_width_page_works(built, browser):
+    out, _ = built
+    s = open_page(browser, out / "ldn_fenqu.html", viewport=(390, 800), hash="#unit=621202")
+    assert "武都区" in _panel(s)
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_screenshot_of_every_layout(inputs, built, browser, tmp_path_factory):
+    out, _ = built
+    shots = tmp_path_factory.mktemp("screenshots")
+    for lay in inputs.catalog.layouts:
+        s = open_page(browser, out / f"{lay.id}.html")
+        s.page.wait_for_timeout(300)
+        path = shots / f"{lay.id}.png"
+        s.page.screenshot(path=str(path))
+        drawn = s.page.locator(
+            ".leaflet-atlas-areas-pane path, .leaflet-atlas-lines-pane path, "
+            ".leaflet-atlas-points-pane path"
+        ).count()
+        assert drawn > 0, lay.id
+        assert path.stat().st_size > 20_000
+        s.page.context.close()
+    print(f"screenshots in {shots}")
