@@ -25,6 +25,7 @@ from geo.catalog import (
     Kind,
     Layout,
     Member,
+    Part,
     Quote,
     Role,
     Site,
@@ -97,7 +98,7 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any]:
 
 def _ontology(
     path: Path, problems: _Problems
-) -> tuple[dict[str, Kind], dict[str, Role], dict[str, Basis]]:
+) -> tuple[dict[str, Kind], dict[str, Role], dict[str, Basis], dict[str, Part]]:
     data = _read_toml(path, problems) if path.is_file() else {}
     if not path.is_file():
         problems.add(path.name, f"is missing from {path.parent}", "restore the ontology file")
@@ -126,13 +127,27 @@ def _ontology(
         for k, v in data.get("role", {}).items()
     }
     bases = {
-        k: Basis(id=k, zh=str(v.get("zh", k)), description=str(v.get("description", "")))
+        k: Basis(
+            id=k,
+            zh=str(v.get("zh", k)),
+            description=str(v.get("description", "")),
+            style=str(v.get("style", "")),
+        )
         for k, v in data.get("basis", {}).items()
+    }
+    parts = {
+        k: Part(
+            id=k,
+            zh=str(v.get("zh", k)),
+            style=str(v.get("style", "")),
+            description=str(v.get("description", "")),
+        )
+        for k, v in data.get("part", {}).items()
     }
     for what, table in (("kind", kinds), ("role", roles), ("basis", bases)):
         if not table and path.is_file():
             problems.add(path.name, f"defines no [{what}.*] table", f"add the {what}s")
-    return kinds, roles, bases
+    return kinds, roles, bases, parts
 
 
 # --- resolution --------------------------------------------------------------------------------
@@ -700,7 +715,7 @@ def load(
     problems = _Problems()
     if not folder.is_dir():
         raise CatalogError([f"{folder}: the catalog folder is missing; restore layers/concepts/"])
-    kinds, roles, bases = _ontology(folder / ONTOLOGY, problems)
+    kinds, roles, bases, parts = _ontology(folder / ONTOLOGY, problems)
     loader = _Loader(
         gazetteer=gazetteer,
         corpus=corpus,
@@ -768,6 +783,7 @@ def load(
         kinds=MappingProxyType(dict(kinds)),
         roles=MappingProxyType(dict(roles)),
         bases=MappingProxyType(dict(bases)),
+        parts=MappingProxyType(dict(parts)),
     )
 
 

@@ -46,6 +46,7 @@ __all__ = [
     "Kind",
     "Layout",
     "Member",
+    "Part",
     "Quote",
     "Role",
     "Site",
@@ -93,10 +94,21 @@ class Role:
 
 @dataclass(frozen=True)
 class Basis:
-    """A basis of membership (``kinds.toml`` ``[basis.*]``)."""
+    """A basis of membership (``kinds.toml`` ``[basis.*]``); ``style`` hints the outline."""
 
     id: str
     zh: str
+    description: str
+    style: str = ""
+
+
+@dataclass(frozen=True)
+class Part:
+    """A part of an element's features (``kinds.toml`` ``[part.*]``): whole, partial, site."""
+
+    id: str
+    zh: str
+    style: str
     description: str
 
 
@@ -183,6 +195,7 @@ class Catalog:
     kinds: Mapping[str, Kind]
     roles: Mapping[str, Role]
     bases: Mapping[str, Basis]
+    parts: Mapping[str, Part] = field(default_factory=dict)
     _index: Mapping[str, Element] = field(default_factory=dict, repr=False, compare=False)
 
     def __post_init__(self) -> None:

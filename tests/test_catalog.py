@@ -478,3 +478,11 @@ def test_aliases_point_to_one_element(catalog):
             assert alias not in owner, (alias, owner.get(alias), e.id)
             assert names.get(alias, e.id) == e.id, (alias, names.get(alias), e.id)
             owner[alias] = e.id
+
+
+def test_ontology_styles_cover_the_features(catalog, geometry):
+    assert set(geometry["part"]) <= set(catalog.parts) == {"whole", "partial", "site"}
+    assert catalog.parts["partial"].style != catalog.parts["whole"].style
+    assert {b.style for b in catalog.bases.values()} >= {"solid", "dashed", "dotted"}
+    colours = [k.colour for k in catalog.kinds.values()]
+    assert len(set(colours)) == len(colours)
