@@ -229,6 +229,8 @@ class Notes:
     max_shift_m: float = 0.0
     datum_limit_m: float = 0.0
     vintage: list[str] = field(default_factory=list)
+    coverage: dict[str, bool] = field(default_factory=dict)
+    context_overlap_m2: dict[str, float] = field(default_factory=dict)
     min_shift_m: float = 0.0
 
 
@@ -562,6 +564,15 @@ def build(out: Path, *, root: Path | None = None) -> dict[str, Path]:
         notes,
     )
 
+    for level in ("prefecture", "county"):
+        notes.coverage[level] = bool(shapely.coverage_is_valid(layers[level].geometry.to_numpy()))
+        if not notes.coverage[level]:
+            raise BoundaryError(f"the {level} layer is not a valid coverage")
+    gansu_aea = shapely.transform(prov, _aea)
+    for unit in layers["context"].itertuples():
+        overlap = shapely.intersection(gansu_aea, shapely.transform(unit.geometry, _aea))
+        notes.context_overlap_m2[f"{unit.adcode} {unit.name}"] = float(overlap.area)
+
     texts = {FILES[level]: dumps_units(gdf) for level, gdf in layers.items()}
     for name, text in texts.items():
         notes.sizes[name] = (len(text.encode("utf-8")), text.count("\n") - 2)
@@ -697,6 +708,13 @@ def provenance(
         f"- Shared vertices: {notes.shared_vertices} distinct vertices of the Gansu units"
         " appear more than once; each converts to one point everywhere"
         f" ({notes.shared_vertex_conflicts} conflicts), so shared borders stay shared.",
+        "- Coverage (shapely.coverage_is_valid: no overlaps, neighbours' common edges have"
+        " the same vertices): "
+        + ", ".join(f"{k} layer {'valid' if v else 'INVALID'}" for k, v in notes.coverage.items())
+        + ".",
+        "- Overlap of each context unit with Gansu (m²): "
+        + ", ".join(f"{k} {v:.1f}" for k, v in notes.context_overlap_m2.items())
+        + ".",
         f"- Tiling (tolerance {TILING_TOLERANCE_KM2} km² for gap, overlap and outside area"
         " each), raw source → written layers:",
         "",

@@ -151,6 +151,15 @@ def test_shared_borders_are_shared_vertex_for_vertex(prefectures, counties):
     assert shapely.coverage_is_valid(prefectures.geometry.to_numpy())
 
 
+def test_context_units_border_gansu_without_overlap(province, context):
+    gansu = province.to_crs(EQUAL_AREA_CRS).geometry.iloc[0]
+    for unit in context.to_crs(EQUAL_AREA_CRS).itertuples():
+        assert shapely.intersection(gansu, unit.geometry).area < 1.0, unit.adcode  # m²
+        if unit.parent == "100000":  # the neighbouring provinces share a border with Gansu
+            shared = shapely.intersection(gansu.boundary, unit.geometry.boundary).length
+            assert shared > 100_000, unit.adcode
+
+
 def test_every_seat_lies_inside_its_unit(layers):
     for gdf in layers.values():
         seats = shapely.points(gdf["seat_lon"].to_numpy(), gdf["seat_lat"].to_numpy())
