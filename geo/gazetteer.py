@@ -28,7 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._paths import data_root
-from geo.errors import DataError, UnknownNameError
+from geo.errors import BoundaryError, DataError, UnknownNameError
 
 __all__ = [
     "ENTRY_KINDS",
@@ -55,6 +55,8 @@ _NAME_KINDS = ("combined", "composite", "region", "place")
 # Boundary layers whose adcodes the gazetteer is checked against, when they are present.
 _GANSU_LAYERS = ("province.geojson", "prefectures.geojson", "counties.geojson")
 _CONTEXT_LAYER = "context.geojson"
+# Problems shown in the one-line error (the count says how many there are).
+_SHOWN = 4
 
 
 @dataclass(frozen=True)
@@ -288,9 +290,9 @@ def read_gazetteer(*, root: str | os.PathLike[str] | None = None) -> Gazetteer:
     _check_layers(units, base / "boundaries", problems)
     if problems:
         n = len(problems)
-        raise DataError(
-            f"gazetteer {path}: {n} problem{'s' if n != 1 else ''}: " + "; ".join(problems)
-        )
+        shown = "; ".join(problems[:_SHOWN])
+        more = f"; and {n - _SHOWN} more" if n > _SHOWN else ""
+        raise DataError(f"gazetteer {path}: {n} problem{'s' if n != 1 else ''}: {shown}{more}")
     return Gazetteer(
         path=path,
         units=units,
@@ -477,21 +479,36 @@ def _read_rules(raw: Any, problems: list[str]) -> MatchRules:
     return MatchRules(before=sides["before"], after=sides["after"], chain=sides["chain"])
 
 
-def _layer_units(path: Path, problems: list[str]) -> dict[str, str] | None:
-    """Adcode → name of a boundary layer, or None when the file is absent."""
+_LAYER_FIX = "rebuild the layers with `python scripts/rebuild_layers.py`"
+
+
+def _layer_units(path: Path) -> dict[str, str] | None:
+    """Adcode → name of a boundary layer, or None when the file is absent.
+
+    An unreadable layer stops the check at once (one problem, not one per unit).
+    """
     if not path.is_file():
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        props = [f["properties"] for f in data["features"]]
-        return {str(p["adcode"]): str(p.get("name", "")) for p in props}
+        features = data["features"]
     except (ValueError, KeyError, TypeError) as exc:
-        problems.append(f"boundary layer {path} cannot be read ({exc!r}); rebuild the layers")
-        return {}
+        reason = type(exc).__name__
+        raise BoundaryError(
+            f"boundary layer {path} cannot be read as GeoJSON ({reason}); {_LAYER_FIX}"
+        ) from None
+    names: dict[str, str] = {}
+    for row, feature in enumerate(features, 1):
+        props = feature.get("properties") if isinstance(feature, dict) else None
+        adcode = props.get("adcode") if isinstance(props, dict) else None
+        if not isinstance(adcode, str) or not adcode:
+            raise BoundaryError(f"boundary layer {path}: feature {row} has no adcode; {_LAYER_FIX}")
+        names[adcode] = str(props.get("name", "")) if isinstance(props, dict) else ""
+    return names
 
 
 def _check_layers(units: Mapping[str, Unit], folder: Path, problems: list[str]) -> None:
-    layers = [_layer_units(folder / name, problems) for name in _GANSU_LAYERS]
+    layers = [_layer_units(folder / name) for name in _GANSU_LAYERS]
     if all(layer is not None for layer in layers):
         merged: dict[str, str] = {}
         for layer in layers:
@@ -509,10 +526,10 @@ def _check_layers(units: Mapping[str, Unit], folder: Path, problems: list[str]) 
                 )
         for adcode in sorted(set(merged) - set(gansu)):
             problems.append(
-                f"unit {adcode} ({merged[adcode]}) of {folder} is not in the gazetteer; "
-                "add a [[unit]]"
+                f"unit {adcode} ({merged[adcode]}) of the boundary layers is not in the "
+                "gazetteer; add a [[unit]]"
             )
-    context = _layer_units(folder / _CONTEXT_LAYER, problems)
+    context = _layer_units(folder / _CONTEXT_LAYER)
     if context is not None:
         for adcode, unit in units.items():
             if unit.level == "context" and adcode not in context:

@@ -237,7 +237,21 @@ def test_units_are_checked_against_the_boundary_layers(tmp_path):
     with pytest.raises(DataError) as info:
         read_gazetteer(root=_root(tmp_path, _GOOD, layers=True))
     msg = str(info.value)
-    assert "620702 (甘州区)" in msg and "add a [[unit]]" in msg
+    assert "99 problems" in msg and "620102 (城关区)" in msg and "add a [[unit]]" in msg
+    assert "and 95 more" in msg and len(msg) < 600 and "\n" not in msg
+
+
+def test_unreadable_boundary_layer_is_one_problem(tmp_path):
+    root = _root(tmp_path, (ROOT / FILE).read_text(encoding="utf-8"), layers=True)
+    counties = root / "boundaries" / "counties.geojson"
+    counties.write_text("this is not GeoJSON {", encoding="utf-8")
+    with pytest.raises(DataError, match=r"counties.geojson cannot be read .*rebuild"):
+        read_gazetteer(root=root)
+    data = json.loads((ROOT / "boundaries" / "counties.geojson").read_text(encoding="utf-8"))
+    del data["features"][3]["properties"]["adcode"]
+    counties.write_text(json.dumps(data), encoding="utf-8")
+    with pytest.raises(DataError, match="feature 4 has no adcode"):
+        read_gazetteer(root=root)
 
 
 def test_wrong_name_for_an_adcode_is_refused(tmp_path):
