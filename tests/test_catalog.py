@@ -23,7 +23,7 @@ from geo.catalog import (
 )
 from geo.cli import main
 from geo.corpus import read_corpus
-from geo.errors import CatalogError, UnknownNameError
+from geo.errors import CatalogError, DataError, UnknownNameError
 from geo.gazetteer import read_gazetteer
 
 CONCEPTS = DEFAULT_ROOT / "concepts"
@@ -285,7 +285,7 @@ def test_sites_are_used_for_named_places(geometry):
 
 
 def test_geometry_needs_context_for_qinghai(catalog, units):
-    with pytest.raises(Exception, match="context"):
+    with pytest.raises(DataError, match="context"):
         build_geometry(catalog, units)
 
 
@@ -486,3 +486,14 @@ def test_ontology_styles_cover_the_features(catalog, geometry):
     assert {b.style for b in catalog.bases.values()} >= {"solid", "dashed", "dotted"}
     colours = [k.colour for k in catalog.kinds.values()]
     assert len(set(colours)) == len(colours)
+
+
+def test_cli_concepts_by_plan_and_bad_arguments(capsys):
+    assert main(["concepts", "--plan", "ldn"]) == 0
+    lines = capsys.readouterr().out.splitlines()
+    assert lines and all(line.startswith("ldn_") for line in lines)
+    assert main(["concepts", "--plan", "zz"]) == 2
+    assert "plans:" in capsys.readouterr().err
+    assert main(["concepts", "list", "lz_yihe"]) == 2
+    err = capsys.readouterr().err
+    assert len(err.splitlines()) == 1 and "concepts show ID" in err
