@@ -639,7 +639,7 @@ def provenance(
         " kind 陆地), as `sources.toml` says.",
         "- Vintage: the package states no date for the boundaries (its README points to"
         " ChinaAdminDivisonSHP v2.0, 2021, for independent comparison). Its index dates them"
-        " after 2020: " + "; ".join(notes.vintage) + ".",
+        " no earlier than 2020: " + "; ".join(notes.vintage) + ".",
         "",
         "## Layers",
         "",
@@ -729,8 +729,8 @@ def provenance(
         f"{notes.seat_datum.get('units', 0)} small county-level units of China (file < 40 kB),"
         f" {notes.seat_datum.get('GCJ-02', 0)} lie inside their Amap (GCJ-02) polygon as they"
         f" are, {notes.seat_datum.get('WGS84', 0)} if read as WGS84 and"
-        f" {notes.seat_datum.get('BD-09', 0)} if read as BD-09: cpca is GCJ-02, and its points"
-        " are converted with the same exact inverse.",
+        f" {notes.seat_datum.get('BD-09', 0)} if read as BD-09: GCJ-02 fits best, so its"
+        " points are converted with the same exact inverse.",
         "- A point that is missing or falls outside its converted unit is replaced by"
         " shapely's `point_on_surface` of the unit (`seat_source` = `point_on_surface"
         " (fallback)`): such a point is inside the unit but is not the seat.",

@@ -7,6 +7,7 @@ import json
 import re
 import shutil
 import sys
+import tomllib
 from pathlib import Path
 
 import geopandas as gpd
@@ -239,18 +240,19 @@ def test_rebuild_gives_byte_identical_files(script, tmp_path):
 
 def test_datum_check_against_the_mongolian_border(script):
     src = script.open_source()
-    config = {"neighbour": "cn-neighbors/land/MNG.geojson", "country": "amap/land/100000.geojson"}
-    border = src.geometry(config["neighbour"])
-    china = script.border_check(src.geometry(config["country"]), border, max_distance_m=5000)
+    config = tomllib.loads((LAYERS / "sources.toml").read_text(encoding="utf-8"))
+    check = config["datum_check"]
+    border = src.geometry(check["neighbour"])
+    limit = check["max_distance_m"]
+    china = script.border_check(src.geometry(check["country"]), border, max_distance_m=limit)
     # most of the neighbour's vertices were snapped onto the Amap outline; the others are
     # independent WGS84 and sit hundreds of metres off the raw outline ...
     assert china.copied > china.near / 2
     assert 150 < china.median_raw < 500
     # ... and the exact inverse halves that distance
     assert china.median_exact < 0.6 * china.median_raw
-    gansu = script.border_check(
-        src.geometry("amap/land/620000.geojson"), border, max_distance_m=5000
-    )
+    gansu_path = f"amap/land/{config['gansu']['adcode']}.geojson"
+    gansu = script.border_check(src.geometry(gansu_path), border, max_distance_m=limit)
     assert gansu.near > 0
     # the numbers recorded in PROVENANCE.md are the measured ones
     text = (LAYERS / "PROVENANCE.md").read_text(encoding="utf-8")
@@ -446,6 +448,15 @@ def test_cli_layers_writes_the_layers(tmp_path, capsys):
     assert main(["layers", "--out", str(tmp_path / "out")]) == 0
     for name in [*FILES.values(), "PROVENANCE.md"]:
         assert (tmp_path / "out" / name).read_bytes() == (LAYERS / name).read_bytes()
+
+
+def test_cli_layers_into_a_file_is_an_output_error(tmp_path, capsys):
+    target = tmp_path / "taken"
+    target.write_text("x", encoding="utf-8")
+    assert main(["layers", "--out", str(target)]) == 2
+    err = capsys.readouterr().err
+    assert "taken" in err and "--out" in err and err.count("\n") == 1
+    assert target.read_text(encoding="utf-8") == "x"
 
 
 def test_cli_errors_are_one_line(tmp_path, capsys):
