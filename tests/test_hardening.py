@@ -325,12 +325,6 @@ def test_bad_boundaries_concepts_and_layers(capsys, tmp_path, case):
     no_output(out_dir)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="geo.gazetteer: an unreadable counties layer (a feature without adcode, or not "
-    "JSON) gives 87 problems on one 12,000-character line (the layer, then every unit 'not in "
-    "boundaries'); expected the boundary layer's own one-line error (file, row, fix)",
-)
 @pytest.mark.parametrize("case", ["adcode-missing", "not-json"])
 def test_unreadable_boundary_concepts(capsys, tmp_path, case):
     root = link_root(tmp_path)
