@@ -3,7 +3,11 @@ error bound, deterministic, with every unit and attribute, and all levels coinci
 
 from __future__ import annotations
 
+import hashlib
 import math
+import os
+import subprocess
+import sys
 
 import geopandas as gpd
 import numpy as np
@@ -123,6 +127,27 @@ def test_deterministic_and_independent_of_row_order(full):
     reversed_rows = coverage.simplify_coverage(counties.iloc[::-1])
     c = reversed_rows.set_index("adcode").loc[counties["adcode"]]
     assert all(shapely.equals(c.geometry.values, a.geometry.values))
+
+
+_DIGEST = """
+import hashlib, shapely
+from geo.boundaries import read_units
+from geo.coverage import simplify_coverage
+out = simplify_coverage(read_units(level="county"))
+print(hashlib.sha256(b"".join(shapely.to_wkb(out.geometry.values))).hexdigest())
+"""
+
+
+def test_byte_identical_across_processes(full):
+    here = hashlib.sha256(
+        b"".join(shapely.to_wkb(coverage.simplify_coverage(full["county"]).geometry.values))
+    ).hexdigest()
+    for seed in ("1", "2"):
+        env = {**os.environ, "PYTHONHASHSEED": seed}
+        run = subprocess.run(
+            [sys.executable, "-c", _DIGEST], capture_output=True, text=True, env=env, check=True
+        )
+        assert run.stdout.strip() == here
 
 
 def test_simplified_units_returns_fresh_copies():
