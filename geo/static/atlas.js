@@ -112,8 +112,8 @@
       marker.appendChild(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: k.colour }));
       defs.appendChild(marker);
       var pattern = svgEl("pattern", { id: "atlas-hatch-" + i, patternUnits: "userSpaceOnUse",
-        width: "7", height: "7", patternTransform: "rotate(45)" });
-      pattern.appendChild(svgEl("line", { x1: "0", y1: "0", x2: "0", y2: "7", stroke: k.colour, "stroke-width": "2.5" }));
+        width: "8", height: "8", patternTransform: "rotate(45)" });
+      pattern.appendChild(svgEl("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: k.colour, "stroke-width": "1.6", "stroke-opacity": "0.8" }));
       defs.appendChild(pattern);
     });
 
@@ -250,6 +250,11 @@
             tag(mk, { "data-id": e.id, "data-part": f.part });
             mk.on("click", open);
             group.addLayer(mk);
+            if (f.part !== "site") {
+              var plab = el("span", { class: "atlas-label atlas-point-label" }, e.name);
+              group.addLayer(L.marker(ll, { pane: "atlas-labels", interactive: false, keyboard: false,
+                icon: L.divIcon({ className: "atlas-label-icon", html: plab, iconSize: null }) }));
+            }
           });
         }
       });
@@ -349,7 +354,15 @@
       e.parts.forEach(function (p) { if (elements.has(p)) wrap.appendChild(elementNode(p, 1)); });
       return wrap;
     }
+    var groupBoxes = [];
     function syncTree() {
+      groupBoxes.forEach(function (g) {
+        var ls = [];
+        g.ids.forEach(function (id) { leaves(id).forEach(function (x) { ls.push(x); }); });
+        var on = ls.filter(function (x) { return visible.has(x); }).length;
+        g.box.checked = on > 0;
+        g.box.indeterminate = on > 0 && on < ls.length;
+      });
       treeBoxes.forEach(function (box, id) {
         var ls = leaves(id);
         var on = ls.filter(function (x) { return visible.has(x); }).length;
@@ -388,6 +401,7 @@
         var all = el("input", { type: "checkbox", "aria-label": "全部 all" });
         all.checked = true;
         all.addEventListener("change", function () { g.elements.forEach(function (id) { setVisible(id, all.checked); }); });
+        groupBoxes.push({ box: all, ids: g.elements.filter(function (id) { return elements.has(id); }) });
         lg.appendChild(all);
         lg.appendChild(el("span", null, " " + g.title));
         fs.appendChild(lg);
@@ -425,7 +439,8 @@
       if (!u || !u.geo) return null;
       return L.polygon(u.geo.ll, Object.assign({ pane: "atlas-focus", interactive: false, fill: false }, style));
     }
-    function focusOn(layers, fly) {
+    function focusOn(layers, fly, maxZoom) {
+      maxZoom = maxZoom || 10;
       focusLayer.clearLayers();
       var b = null;
       layers.forEach(function (l) {
@@ -435,14 +450,14 @@
         b = b ? b.extend(lb) : L.latLngBounds(lb.getSouthWest(), lb.getNorthEast());
       });
       if (b && b.isValid()) {
-        if (fly) map.flyToBounds(b, { padding: [40, 40], maxZoom: 10, duration: 0.6 });
-        else map.fitBounds(b, { padding: [40, 40], maxZoom: 10 });
+        if (fly) map.flyToBounds(b, { padding: [40, 40], maxZoom: maxZoom, duration: 0.6 });
+        else map.fitBounds(b, { padding: [40, 40], maxZoom: maxZoom });
       }
     }
     function focusUnit(a, fly) {
       focusOn(a.split(",").map(function (x) {
         return unitGeoLayer(x, { color: "#000", weight: 3.5, dashArray: null });
-      }), fly);
+      }), fly, 9);
     }
     function focusElement(id, fly) {
       var ls = [];
