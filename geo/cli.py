@@ -42,13 +42,18 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
     p.add_argument(
         "--out", type=Path, default=Path("atlas"), help="output folder (default: atlas/)"
     )
+    p.add_argument(
+        "--offline",
+        action="store_true",
+        help="make every page one self-contained file that makes no network request",
+    )
     p.set_defaults(run=_run_build)
 
 
 def _run_build(args: argparse.Namespace) -> int:
     from geo.build import build
 
-    written = build(out=args.out, root=args.root)
+    written = build(out=args.out, root=args.root, offline=args.offline)
     for path in written:
         print(path)
     return 0
