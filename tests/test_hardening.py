@@ -19,6 +19,9 @@ from geo.cli import _parser, main
 
 PREFIX = "gansu-atlas: error: "
 
+#: The documented list of bad inputs; the tests check that each message is written there.
+DOC = (Path(__file__).resolve().parents[1] / "docs" / "bad-inputs.md").read_text(encoding="utf-8")
+
 #: A one-line error longer than this no longer reads as one clear message.
 MAX_LINE = 600
 
@@ -89,6 +92,15 @@ def catalog_error(code: int, out: str, err: str, n: int, *must: str) -> list[str
         assert text in joined, f"{text!r} not in {joined!r}"
     assert out == ""
     return problems
+
+
+def documented(line: str, **placeholders: Path) -> None:
+    """Assert that ``line`` (its text after the prefix) is written in docs/bad-inputs.md,
+    with the given paths written as ``<name>``."""
+    text = line.removeprefix(PREFIX).strip()
+    for name, path in placeholders.items():
+        text = text.replace(str(path), f"<{name}>")
+    assert text in DOC, f"docs/bad-inputs.md does not list: {text}"
 
 
 def no_output(out: Path) -> None:
@@ -167,6 +179,10 @@ def test_bad_catalog_lists_every_problem(capsys, catalog_root):
         assert line.startswith(f"  - zz_bad.toml: element {ids[case]}"), (case, line)
         for text in CATALOG_CASES[case][1]:
             assert text in line, (case, text, line)
+        if case != "duplicate-id":
+            documented(line.replace(ids[case], "lz_zz_test"))
+        else:
+            documented(line)
 
 
 def test_catalog_not_toml(capsys, catalog_root):
@@ -222,7 +238,9 @@ def test_bad_plan_file(capsys, tmp_path, case):
     path = tmp_path / f"{case}.txt"
     path.write_bytes(data)
     code, out, err = run(capsys, "provisions", "--file", path)
-    one_line_error(code, out, err, str(path), *must)
+    line = one_line_error(code, out, err, str(path), *must)
+    if case != "blank":
+        documented(line, tmp=tmp_path)
 
 
 def test_plan_file_missing_or_folder(capsys, tmp_path):
@@ -297,7 +315,9 @@ def test_bad_boundaries_units(capsys, tmp_path, case):
     root = link_root(tmp_path)
     _break_counties(root, case)
     code, out, err = run(capsys, "units", "--root", root, "--level", "county")
-    one_line_error(code, out, err, "counties.geojson", *BOUNDARY_CASES[case])
+    line = one_line_error(code, out, err, "counties.geojson", *BOUNDARY_CASES[case])
+    if case != "not-json":  # abridged in the docs
+        documented(line, root=root)
 
 
 @pytest.mark.parametrize("case", ["invalid", "null", "crs", "adcode-malformed"])
@@ -365,7 +385,8 @@ def _check_unwritable(capsys, tmp_path, case, *argv):
     out_dir, must = _unwritable(tmp_path)[case]
     before = sorted(p.name for p in tmp_path.iterdir())
     code, out, err = run(capsys, *argv, "--out", out_dir)
-    one_line_error(code, out, err, *must, "--out")
+    line = one_line_error(code, out, err, *must, "--out")
+    documented(line, tmp=tmp_path)
     assert sorted(p.name for p in tmp_path.iterdir()) == before
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "a file, not a folder"
 
