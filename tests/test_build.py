@@ -1,0 +1,56 @@
+"""The main build: what `gansu-atlas build` writes, and that it writes it whole."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from geo.build import build
+from geo.catalog import read_catalog
+from geo.cli import main
+from geo.corpus import read_corpus
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    out = tmp_path_factory.mktemp("build") / "atlas"
+    return out, build(out=out)
+
+
+def test_every_layout_has_a_page_linked_from_the_index(built):
+    out, written = built
+    index = (out / "index.html").read_text(encoding="utf-8")
+    layouts = read_catalog().layouts
+    assert len(layouts) >= 10
+    for layout in layouts:
+        assert Path(f"{layout.id}.html") in written
+        assert f'href="{layout.id}.html"' in index
+    assert Path("atlas.html") in written
+
+
+def test_data_files_hold_every_provision_and_its_links(built):
+    out, _ = built
+    ids = [p.id for p in read_corpus().provisions]
+    rows = json.loads((out / "data" / "provisions.json").read_text(encoding="utf-8"))
+    assert [r["id"] for r in rows] == ids
+    links = json.loads((out / "data" / "links.json").read_text(encoding="utf-8"))
+    assert [r["provision"] for r in links] == ids
+    assert all(set(r) >= {"provision", "units", "concepts", "mentions"} for r in links)
+    # 四屏一廊 is named in 001's text: its provision links to the concept
+    hits = [r["provision"] for r in links if "xbxgj_sipingyilang" in r["concepts"]]
+    assert any(h.startswith("xbxgj-") for h in hits)
+
+
+def test_returned_paths_are_the_files_on_disk(built):
+    out, written = built
+    on_disk = sorted(p.relative_to(out) for p in out.rglob("*") if p.is_file())
+    assert written == on_disk
+
+
+def test_cli_build_prints_the_files(tmp_path, capsys):
+    assert main(["build", "--out", str(tmp_path / "a")]) == 0
+    printed = capsys.readouterr().out.split()
+    assert "index.html" in printed and "data/provisions.csv" in printed
+    assert not list(tmp_path.glob(".a.*")), "a temporary folder was left behind"
