@@ -7,6 +7,8 @@ import hashlib
 import itertools
 import json
 import re
+import shutil
+import tempfile
 from html.parser import HTMLParser
 from pathlib import Path
 from types import SimpleNamespace
@@ -593,3 +595,52 @@ def test_screenshot_of_every_layout(inputs, built, browser, tmp_path_factory):
         assert path.stat().st_size > 20_000
         s.page.context.close()
     print(f"screenshots in {shots}")
+
+
+def _with_text(model: dict, text: str) -> dict:
+    """A copy of a real page model with ``text`` in a concept's name and quote, a unit's name
+    and a provision's text (the fields a reader sees)."""
+    m = json.loads(json.dumps(model))
+    xinqu = m["elements"]["lz_yihe_xinqu"]
+    xinqu["name"] = text
+    xinqu["quotes"][0]["text"] = text
+    pid = xinqu["quotes"][0]["provision"]
+    m["provisions"][pid]["text"] = text
+    m["mentions"].pop(pid, None)
+    for u in m["units"]["county"]:
+        if u["adcode"] == "620102":
+            u["name"] = text
+    m["page"]["title"] = text
+    return m
+
+
+@needs_chromium
+@pytest.mark.browser
+@pytest.mark.slow
+@settings(max_examples=12, deadline=None, suppress_health_check=list(HealthCheck))
+@given(text=st.sampled_from(HOSTILE[:5]) | st.text(st.characters(codec="utf-8"), min_size=1))
+def test_any_text_shows_as_text_in_chromium(lz_model, built, browser, text):
+    out, _ = built
+    folder = Path(tempfile.mkdtemp(prefix="atlas-hypothesis-"))
+    page = folder / "page.html"
+    html = render_page(
+        _with_text(lz_model, text),
+        leaflet_js=(out / "static/leaflet/leaflet.js").as_uri(),
+        leaflet_css=(out / "static/leaflet/leaflet.css").as_uri(),
+    )
+    page.write_text(html, encoding="utf-8")
+    s = open_page(browser, page, hash="#concept=lz_yihe_xinqu")
+    s.page.wait_for_selector("#atlas-panel:not([hidden])")
+    shown = s.page.evaluate("() => document.querySelector('#atlas-panel h2').textContent")
+    assert shown == text
+    quote = s.page.evaluate(
+        "() => document.querySelector('#atlas-panel blockquote').firstChild.textContent"
+    )
+    assert quote == text
+    s.page.goto(page.resolve().as_uri() + "#unit=620102")
+    s.page.wait_for_selector("#atlas-panel:not([hidden])")
+    assert s.page.evaluate("() => document.querySelector('#atlas-panel h2').textContent") == text
+    assert s.page.evaluate("() => window.__pwned") is None
+    assert s.problems() == [] and s.blocked == []
+    s.page.context.close()
+    shutil.rmtree(folder)

@@ -229,8 +229,9 @@
         if (geo.t === "line") {
           geo.ll.forEach(function (line) {
             var halo = L.polyline(line, { pane: "atlas-lines", color: "#fff", weight: 12, opacity: 0.01 });
+            var allStated = e.members.every(function (m) { return m.basis === "stated"; });
             var path = L.polyline(line, { pane: "atlas-lines", color: k.colour, weight: 3.5, opacity: 0.9,
-              lineCap: "round", className: "atlas-directed" });
+              lineCap: "round", className: "atlas-directed", dashArray: allStated ? null : "9 6" });
             onAdd(path, function (p) { p.setAttribute("marker-end", "url(#atlas-arrow-" + k.index + ")"); });
             tag(path, { "data-id": e.id, "data-part": f.part });
             halo.on("click", open); path.on("click", open);
@@ -424,7 +425,7 @@
       [["stated", "明确 stated: 规划点名的成员 (solid, full fill)"],
        ["inferred", "隐含/推断 implied/inferred (dashed, light fill)"],
        ["partial", "部分 partial: 仅部分位于该县区, 不填充 (hatched outline, never filled)"],
-       ["schematic", "示意 schematic line, arrow = direction"]].forEach(function (p) {
+       ["schematic", "示意 schematic line, arrow = direction; dashed when a node is implied/inferred"]].forEach(function (p) {
         var li = el("li");
         li.appendChild(el("span", { class: "atlas-key atlas-key-" + p[0] }));
         li.appendChild(el("span", null, p[1]));
