@@ -380,6 +380,7 @@ def simplify_coverage(
         for pos in bad:
             grow[unit_arcs[pos]] = True
         if (grow == guarded).all():
+            _require_coverage(geoms, labels)
             names = ", ".join(labels[i] for i in bad[:5])
             raise BoundaryError(
                 f"simplified units {names} are invalid; lower tolerance_m or pass quantize=None"
@@ -428,6 +429,19 @@ def snap_seats(units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
             x, y = round(shapely.get_x(p), 6), round(shapely.get_y(p), 6)
         lon[i], lat[i] = x, y
     return units.assign(seat_lon=lon, seat_lat=lat)
+
+
+def _require_coverage(geoms: np.ndarray, labels: list[str]) -> None:
+    """Raise a clear error if the input units are not a coverage (overlaps, unmatched edges)."""
+    valid = shapely.is_valid(geoms)
+    edges = ~shapely.is_empty(shapely.coverage_invalid_edges(geoms, gap_width=0.0))
+    bad = [k for k, v, e in zip(labels, valid, edges, strict=True) if e or not v]
+    if bad:
+        names = ", ".join(bad[:5]) + (f" and {len(bad) - 5} more" if len(bad) > 5 else "")
+        raise BoundaryError(
+            f"units {names} are not a coverage (invalid, overlapping, or not sharing their "
+            "border vertices with their neighbours); repair the layer before simplifying it"
+        )
 
 
 def _assemble(

@@ -276,6 +276,11 @@ def test_bad_input_is_refused():
         coverage.simplify_coverage(units.set_geometry(shapely.centroid(units.geometry.values)))
     with pytest.raises(BoundaryError, match="tolerance_m"):
         coverage.simplify_coverage(units, tolerance_m=-1)
+    overlapping = gpd.GeoDataFrame(
+        {"adcode": ["a", "b"]}, geometry=[box(0, 0, 1, 1), box(0.5, 0, 1.5, 1)], crs=4326
+    )
+    with pytest.raises(BoundaryError, match="units a, b are not a coverage"):
+        coverage.simplify_coverage(overlapping)
 
 
 def test_metric_crs_is_fitted_to_the_bounds():
