@@ -219,6 +219,55 @@ def test_failed_build_keeps_the_previous_output(capsys, catalog_root, tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas", "layers"]
 
 
+# --- the data root's own files -------------------------------------------------------------------
+
+ROOT_FILES = {
+    "gazetteer.toml": ("x = \n", ["gazetteer.toml is not valid UTF-8 TOML", "fix the file"]),
+    "plans/plans.toml": ("[[documents]\n", ["plans.toml' is not valid TOML", "fix the file"]),
+}
+
+
+@pytest.mark.parametrize("rel", list(ROOT_FILES))
+def test_broken_root_file(capsys, tmp_path, rel):
+    root = link_root(tmp_path)
+    data, must = ROOT_FILES[rel]
+    replace_file(root / rel, data)
+    out_dir = tmp_path / "atlas"
+    code, out, err = run(capsys, "build", "--root", root, "--out", out_dir)
+    one_line_error(code, out, err, *must)
+    no_output(out_dir)
+
+
+def test_missing_root(capsys, tmp_path):
+    out_dir = tmp_path / "atlas"
+    code, out, err = run(capsys, "build", "--root", tmp_path / "nope", "--out", out_dir)
+    one_line_error(code, out, err, str(tmp_path / "nope"), "does not exist")
+    no_output(out_dir)
+
+
+def test_broken_layouts_file(capsys, catalog_root):
+    replace_file(catalog_root / "concepts" / "layouts.toml", "[[layout]]\nid = 'bad id'\n")
+    code, out, err = run(capsys, "concepts", "--root", catalog_root)
+    assert code == 2 and "Traceback" not in err and out == ""
+    head, *problems = err.splitlines()
+    assert head.endswith("problems in the concept catalog:")
+    assert problems and all(p.startswith("  - layouts.toml: layout bad id: ") for p in problems)
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="geo._catalog_load: a kinds.toml that is not TOML gives 809 problems (every element's "
+    "kind, role and basis 'unknown'); expected the kinds.toml problem alone, the cause not buried",
+)
+def test_broken_ontology_is_one_problem(capsys, catalog_root):
+    replace_file(catalog_root / "concepts" / "kinds.toml", "[kind.core\n")
+    code, out, err = run(capsys, "concepts", "--root", catalog_root)
+    assert code == 2 and "Traceback" not in err and out == ""
+    head, *problems = err.splitlines()
+    assert problems[0].startswith("  - kinds.toml: is not valid TOML")
+    assert len(problems) <= 5, head
+
+
 # --- plan texts ----------------------------------------------------------------------------------
 
 GBK = "一、总则\n甘肃省测试规划文本。\n".encode("gbk")
