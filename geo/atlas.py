@@ -24,7 +24,8 @@ geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, p
 ``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page, from
 ``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
 heading, kind, text}}``), ``mentions`` (``{provision: [[start, end, "unit"|"concept", id]]}``)
-and ``unit_refs`` (``{adcode: [provision ids]}``).
+``unit_refs`` (``{adcode: [provision ids]}``) and ``unit_aliases`` (``{adcode: [short and former
+names]}``, search terms).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
 script builds its DOM with ``textContent``. Determinism: folium's random element ids are
@@ -77,6 +78,7 @@ def _shared(
     geometry: gpd.GeoDataFrame | None,
     links: Any,
     datum: str,
+    gazetteer: Any = None,
 ) -> dict[str, Any]:
     from geo.catalog import build_geometry
 
@@ -131,9 +133,16 @@ def _shared(
         refs |= {q.provision for q in e.quotes}
         ordered = sorted((p for p in refs if p in order), key=order.__getitem__)
         elements[e.id] = am.element_record(e, catalog, names=names, refs=ordered)
+    aliases: dict[str, list[str]] = {}
+    if gazetteer is not None:
+        for adcode, name in sorted(gansu.items()):
+            other = [n for n in gazetteer.names_of(adcode) if n != name]
+            if other:
+                aliases[adcode] = other
     return {
         "datum": datum,
         "units": unit_recs,
+        "unit_aliases": aliases,
         "geometry": am._shift(geometry, shift),
         "elements": elements,
         "provisions": am.provision_records(corpus),
@@ -237,6 +246,7 @@ def _page(
         "provisions": shared["provisions"],
         "mentions": shared["mentions"],
         "unit_refs": shared["unit_refs"],
+        "unit_aliases": shared["unit_aliases"],
     }
 
 
@@ -251,6 +261,7 @@ def build_page_model(
     context: gpd.GeoDataFrame | None = None,
     geometry: gpd.GeoDataFrame | None = None,
     links: Any = None,
+    gazetteer: Any = None,
     layout: Any = None,
     basemap: str = "none",
     env: Mapping[str, str] | None = None,
@@ -274,6 +285,9 @@ def build_page_model(
     links
         A :class:`geo.links.Links`; without it, place names are found by the units' full
         official names only.
+    gazetteer
+        A :class:`geo.gazetteer.Gazetteer`: short and former names of the units become
+        search terms (optional).
     layout
         A :class:`geo.catalog.Layout` or its id; ``None`` for the combined atlas.
     basemap
@@ -297,6 +311,7 @@ def build_page_model(
         geometry=geometry,
         links=links,
         datum=datum,
+        gazetteer=gazetteer,
     )
     return _page(
         shared,
@@ -430,8 +445,9 @@ def write_atlas(
     units = simplified_units(root=root, level=None) if units is None else units
     context = read_context(root=root)
     catalog = read_catalog(root=root, corpus=corpus) if catalog is None else catalog
+    gazetteer = read_gazetteer(root=root)
     if links is None:
-        links = _read_links(corpus, read_gazetteer(root=root), catalog)
+        links = _read_links(corpus, gazetteer, catalog)
     geometry = build_geometry(catalog, units, context=context)
 
     written: list[Path] = []
@@ -447,6 +463,7 @@ def write_atlas(
                 geometry=geometry,
                 links=links,
                 datum=datum,
+                gazetteer=gazetteer,
             )
             up = "../" * sub.count("/")
             pages = [(lay.id, lay) for lay in catalog.layouts] + [("atlas", None)]

@@ -489,6 +489,10 @@ def test_search_finds_ganzhou_and_opens_it(built, browser):
     assert s.page.inner_text("#atlas-panel h2") == "甘州区"
     s.page.fill("#atlas-q", "一核")
     s.page.wait_for_selector('#atlas-results a[href="#concept=lz_yihe"]')
+    s.page.fill("#atlas-q", "临夏州")  # a short name from the gazetteer
+    s.page.wait_for_selector('#atlas-results a[href="#unit=622900"]')
+    s.page.fill("#atlas-q", "<img src=x onerror=alert(1)>")
+    assert "无结果" in s.page.inner_text("#atlas-results")
     assert s.problems() == []
     s.page.context.close()
 

@@ -75,6 +75,7 @@
     var provisions = toMap(model.provisions);
     var mentions = toMap(model.mentions);
     var unitRefs = toMap(model.unit_refs);
+    var unitAliases = toMap(model.unit_aliases);
     var plans = toMap(model.plans);
     var docs = toMap(model.docs);
     var kinds = new Map();
@@ -649,6 +650,7 @@
       }
       p.appendChild(el("div", { class: "atlas-badge" }, (LEVEL_ZH[u.level] || u.level) + " " + u.level + " · " + u.adcode));
       p.appendChild(el("h2", { class: "atlas-name" }, u.name));
+      if (unitAliases.has(a)) p.appendChild(el("p", { class: "atlas-aliases" }, "又称 also: " + unitAliases.get(a).join("、")));
       if (u.parent && units.has(u.parent)) {
         var par = el("p");
         par.appendChild(document.createTextNode("上级 in "));
@@ -760,8 +762,11 @@
       var lower = query.toLowerCase();
       var groups = [["地名 Places", []], ["概念 Concepts", []], ["条文 Provisions", []]];
       units.forEach(function (u) {
-        if (u.name.indexOf(query) >= 0 || u.adcode.indexOf(query) === 0) {
-          groups[0][1].push({ kind: "unit", id: u.adcode, label: u.name, sub: (LEVEL_ZH[u.level] || "") + " " + u.adcode });
+        var aka = unitAliases.get(u.adcode) || [];
+        var hit = aka.filter(function (n) { return n.indexOf(query) >= 0; });
+        if (u.name.indexOf(query) >= 0 || u.adcode.indexOf(query) === 0 || hit.length) {
+          groups[0][1].push({ kind: "unit", id: u.adcode, label: u.name,
+            sub: (LEVEL_ZH[u.level] || "") + " " + u.adcode + (aka.length ? " · 又称 " + aka.join("、") : "") });
         }
       });
       elements.forEach(function (e, id) {
