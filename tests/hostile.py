@@ -242,6 +242,9 @@ class HostileRoot:
     #: provision id -> the hostile string as the corpus keeps it (it drops bare tags such as
     #: ``<script>``, a documented repair; tags with attributes stay)
     provisions: dict[str, str] = field(default_factory=dict)
+    #: the provision that names every hostile unit (for place highlighting), and its text
+    places: str = ""
+    places_text: str = ""
     #: the hostile layout's id
     layout: str = "xb13_hostile"
 
@@ -269,8 +272,15 @@ def hostile_root(dest: Path, strings: tuple[str, ...] = HOSTILE) -> HostileRoot:
         for i, (code, s) in enumerate(zip(SPARE_COUNTIES, strings, strict=False))
     }
     rename_units(root, out.units)
-    append_paragraphs(root, [f"{_marker(i)}：{s}。" for i, s in enumerate(strings)])
+    places = _marker(99)
+    append_paragraphs(
+        root,
+        [f"{_marker(i)}：{s}。" for i, s in enumerate(strings)]
+        + [f"{places}：{'、'.join(out.units.values())}。"],
+    )
     corpus = read_corpus(root=root)
+    (hit,) = [p for p in corpus.provisions if p.plan == PLAN_ID and places in p.text]
+    out.places, out.places_text = hit.id, hit.text
     for i in range(len(strings)):
         hits = [p for p in corpus.provisions if p.plan == PLAN_ID and _marker(i) in p.text]
         if len(hits) != 1:

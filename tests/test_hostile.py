@@ -381,6 +381,26 @@ def test_unit_and_provision_panels_show_text(hostile_build, browser):
 
 @pytest.mark.browser
 @needs_chromium
+def test_places_in_provision_text_are_buttons_with_text(hostile_build, browser):
+    """Hostile unit names inside a provision are highlighted as places: the button text is the
+    name as written, and clicking one flies to the unit without running anything."""
+    h, out = hostile_build
+    s = open_page(browser, out / f"{h.layout}.html", hash="#provision=" + h.places)
+    panel_text(s)
+    sel = "#atlas-panel button.atlas-place-unit"
+    s.page.wait_for_selector(sel, timeout=10_000)
+    buttons = s.page.eval_on_selector_all(sel, "es => es.map(e => e.textContent)")
+    named = [n for n in h.units.values() if n in h.places_text]
+    assert len(named) >= 8  # most names survive the corpus (bare tags are dropped)
+    for name in named:
+        assert name in buttons, name
+    for i in range(len(buttons)):
+        s.page.locator(sel).nth(i).click()
+    assert_clean(s)
+
+
+@pytest.mark.browser
+@needs_chromium
 def test_search_box_takes_hostile_queries(hostile_build, browser):
     h, out = hostile_build
     s = open_page(browser, out / f"{h.layout}.html")
