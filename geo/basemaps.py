@@ -19,7 +19,9 @@ pages (a browser key is visible to every reader of a page that uses it).
 
 from __future__ import annotations
 
+import html
 import os
+import re
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -51,10 +53,15 @@ _TIANDITU_URL = (
 )
 
 
+def _plain(text: str) -> str:
+    """Attribution as plain text (some providers ship HTML; the page escapes what it shows)."""
+    return html.unescape(re.sub(r"<[^>]*>", "", text)).strip()
+
+
 def _layer(provider: Any, **kw: Any) -> dict[str, Any]:
     return {
         "url": provider.build_url(fill_subdomain=False, **kw),
-        "attribution": str(provider.get("attribution", "")),
+        "attribution": _plain(str(provider.get("attribution", ""))),
         "max_zoom": int(provider.get("max_zoom", 18)),
         "subdomains": str(provider.get("subdomains", "abc")),
     }

@@ -256,6 +256,8 @@ def test_tianditu_only_with_its_key_and_the_key_only_then():
     recs = basemap_records(env={TIANDITU_ENV: "k3y-from-env"})
     tdt = next(b for b in recs if b["id"] == "tianditu")
     assert all(layer["url"].endswith("tk=k3y-from-env") for layer in tdt["layers"])
+    amap = basemap_records(datum="gcj02", env={})[1]["layers"][0]
+    assert amap["attribution"] == "© Gaode.com"  # plain text: the page escapes it
     with pytest.raises(OutputError, match="unknown datum"):
         basemap_records(datum="bd09", env={})
 
@@ -648,3 +650,12 @@ def test_any_text_shows_as_text_in_chromium(lz_model, built, browser, text):
     assert s.problems() == [] and s.blocked == []
     s.page.context.close()
     shutil.rmtree(folder)
+
+
+@pytest.mark.parametrize("module", ["geo.basemaps", "geo._atlas_model", "geo._atlas_html"])
+def test_docstring_examples_run(module):
+    import doctest
+    import importlib
+
+    result = doctest.testmod(importlib.import_module(module))
+    assert result.attempted > 0 and result.failed == 0
