@@ -139,7 +139,7 @@ def page_html(
     # Leaflet only: no jQuery, Bootstrap or font CDNs; our own JS does the rest.
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
-    fig = m.get_root()
+    fig: Any = m.get_root()
     fig.header.add_child(
         _Raw(render_template("atlas_head.html", title=title, css=static_text("atlas.css"))),
         name="atlas_head",

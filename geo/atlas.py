@@ -170,7 +170,7 @@ def _page(
         ids = [e.id for e in catalog.elements]
         first = catalog.layouts[0].elements if catalog.layouts else ids
         visible = [i for i in first if i in ids]
-        page = {
+        page: dict[str, Any] = {
             "id": "atlas",
             "kind": "atlas",
             "title": f"{_TITLE}：总图",
@@ -210,7 +210,7 @@ def _page(
         for k in sorted(catalog.kinds.values(), key=lambda k: (k.order, k.id))
         if k.id in kinds_on_page
     ]
-    tree = []
+    tree: list[dict[str, Any]] = []
     for plan in [*shared["plan_order"], *sorted({r["plan"] for r in records.values()})]:
         top = [
             i
@@ -495,7 +495,7 @@ def write_atlas(
         raise OutputError(f"cannot write the atlas into {out}: {exc}; check the folder") from None
     if offline:
         try:
-            from geo.offline import make_offline  # type: ignore[attr-defined]
+            from geo.offline import make_offline
         except ImportError:
             raise OutputError(
                 "--offline needs geo.offline.make_offline, which is not available yet"
