@@ -94,8 +94,9 @@ def test_rebuild_into_the_same_folder_is_identical(two_builds, tmp_path):
     """Building over a previous output gives the same files (nothing stale is kept)."""
     a, _ = two_builds
     out = tmp_path / "atlas"
-    (out / "stale").mkdir(parents=True)
-    (out / "stale" / "old.html").write_text("old", encoding="utf-8")
+    assert main(["build", "--out", str(out)]) == 0
+    (out / "data" / "stale.json").write_text("{}", encoding="utf-8")
+    (out / "stale.html").write_text("old", encoding="utf-8")
     assert main(["build", "--out", str(out)]) == 0
     assert_same_tree(a, out)
 

@@ -440,6 +440,33 @@ def _check_unwritable(capsys, tmp_path, case, *argv):
     assert (tmp_path / "file.txt").read_text(encoding="utf-8") == "a file, not a folder"
 
 
+_CLOBBER = (
+    "geo.build/geo._io.atomic_dir: `build --out DIR` replaces an existing folder as a whole, "
+    "deleting files it did not write (e.g. --out ~ or --out layers); expected a one-line "
+    "OutputError for a non-empty folder that is not a previous atlas output, files intact"
+)
+
+
+@needs("build")
+@pytest.mark.xfail(strict=True, reason=_CLOBBER)
+def test_build_refuses_a_folder_of_other_files(capsys, tmp_path):
+    out_dir = tmp_path / "documents"
+    out_dir.mkdir()
+    (out_dir / "precious.txt").write_text("not ours", encoding="utf-8")
+    code, out, err = run(capsys, "build", "--out", out_dir)
+    assert (out_dir / "precious.txt").read_text(encoding="utf-8") == "not ours"
+    one_line_error(code, out, err, str(out_dir), "--out")
+
+
+@needs("build")
+@pytest.mark.xfail(strict=True, reason=_CLOBBER)
+def test_build_refuses_the_data_root_as_output(capsys, tmp_path):
+    root = link_root(tmp_path)
+    code, out, err = run(capsys, "build", "--root", root, "--out", root)
+    assert (root / "gazetteer.toml").exists()
+    one_line_error(code, out, err, str(root), "--out")
+
+
 @needs("build")
 @pytest.mark.parametrize(
     "case",
