@@ -18,6 +18,7 @@ from __future__ import annotations
 import argparse
 import functools
 import json
+import os
 import statistics
 import sys
 import time
@@ -256,7 +257,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = parser.parse_args(argv)
     out: Path = args.out
     out.mkdir(parents=True, exist_ok=True)
-    report: dict[str, object] = {}
+    report: dict[str, object] = {"load_average_start": os.getloadavg()}
+    print(
+        f"machine: {os.cpu_count()} CPUs, load average {os.getloadavg()[0]:.1f}"
+        " (timings stretch when other work runs; CPU and main-thread times less so)"
+    )
 
     print("== quality of the simplified coverage", flush=True)
     q = quality(args.root)
@@ -349,7 +354,8 @@ def main(argv: Sequence[str] | None = None) -> int:
         )
         report["scaling"] = scaling(sets, args.runs)
 
-    print("== goals", flush=True)
+    report["load_average_end"] = os.getloadavg()
+    print(f"== goals (load average now {os.getloadavg()[0]:.1f})", flush=True)
     county = q["county"]
     geo_ratio = n["geometry_bytes"] / o["geometry_bytes"]
     max_err = max(max(e["max_error_m"], e.get("drawn_max_error_m", 0)) for e in q.values())
