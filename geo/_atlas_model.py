@@ -223,7 +223,8 @@ def feature_records(geometry: gpd.GeoDataFrame, ids: Iterable[str]) -> list[dict
 
 
 def provision_records(corpus: Any) -> dict[str, dict[str, Any]]:
-    """Every provision: ``{id: {plan, doc, heading, kind, text}}``."""
+    """Every provision: ``{id: {plan, doc, heading, kind, text, lines}}`` (``lines``: the
+    1-based line ranges of the plan text it was read from)."""
     by_file = {d.file: d.id for d in corpus.documents}
     return {
         p.id: {
@@ -232,6 +233,7 @@ def provision_records(corpus: Any) -> dict[str, dict[str, Any]]:
             "heading": list(p.heading),
             "kind": p.kind,
             "text": p.text,
+            "lines": [list(r) for r in getattr(p, "lines", ())],
         }
         for p in corpus.provisions
     }

@@ -23,9 +23,9 @@ geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, p
 ``[{id, part, g}]``; areas are drawn from their member units, so no polygon is embedded twice),
 ``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page, from
 ``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
-heading, kind, text}}``), ``mentions`` (``{provision: [[start, end, "unit"|"concept", id]]}``)
-``unit_refs`` (``{adcode: [provision ids]}``) and ``unit_aliases`` (``{adcode: [short and former
-names]}``, search terms).
+heading, kind, text, lines}}``), ``mentions`` (``{provision: [[start, end, "unit"|"concept",
+id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``) and ``unit_aliases`` (``{adcode: [short
+and former names]}``, search terms).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
 script builds its DOM with ``textContent``. Determinism: folium's random element ids are
@@ -150,7 +150,7 @@ def _shared(
         "unit_refs": {a: list(dict.fromkeys(p)) for a, p in sorted(unit_refs.items())},
         "plans": {p.id: {"title": p.title, "doc": p.document} for p in corpus.plans},
         "plan_order": [p.id for p in corpus.plans],
-        "docs": {d.id: {"title": d.title} for d in corpus.documents},
+        "docs": {d.id: {"title": d.title, "file": d.file} for d in corpus.documents},
         "catalog": catalog,
     }
 

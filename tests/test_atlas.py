@@ -522,10 +522,12 @@ def test_deep_links_open_their_panel(built, browser, hash, expect):
 
 @needs_chromium
 @pytest.mark.browser
-def test_a_place_in_a_provision_flies_the_map_there(built, browser):
+def test_a_place_in_a_provision_flies_the_map_there(inputs, built, browser):
     out, _ = built
     s = open_page(browser, out / ATLAS_PAGE, hash="#provision=lz-3.1-p1")
-    _panel(s)
+    text = _panel(s)
+    line = inputs.corpus.get("lz-3.1-p1").lines[0][0]
+    assert f"第 {line} 行" in text and "layers/plans/003_" in text
     place = s.page.locator("#atlas-panel button.atlas-place-unit").first
     assert place.count() == 1
     view = (

@@ -698,6 +698,10 @@
       p.appendChild(el("h2", { class: "atlas-name" }, planTitle(pr.plan)));
       var d = docs.get(pr.doc);
       if (d) p.appendChild(el("p", { class: "atlas-doc" }, DOC_ZH + " " + pr.doc + ": " + d.title));
+      if (d && pr.lines && pr.lines.length) {
+        var where = pr.lines.map(function (r) { return r[0] === r[1] ? String(r[0]) : r[0] + "–" + r[1]; }).join(", ");
+        p.appendChild(el("p", { class: "atlas-doc atlas-source-lines" }, "原文 source: layers/plans/" + d.file + " 第 " + where + " 行 line " + where));
+      }
       if (pr.heading.length) p.appendChild(el("p", { class: "atlas-heading" }, pr.heading.join(" › ")));
       var body = el("div", { class: "atlas-prov-text" });
       body.appendChild(textWithPlaces(pr.text, mentions.get(pid), 0));
