@@ -369,13 +369,23 @@ def test_bad_boundaries_units(capsys, tmp_path, case):
         documented(line, root=root)
 
 
-@pytest.mark.parametrize("case", ["invalid", "null", "crs", "adcode-malformed"])
+_MALFORMED = pytest.mark.xfail(
+    strict=True,
+    reason="geo.gazetteer: a malformed adcode (62082) in counties.geojson is reported as "
+    "'unit 62082 (灵台县) of the boundary layers is not in the gazetteer; add a [[unit]]' (wrong "
+    "fix, no file named); expected the boundary layer's error naming counties.geojson and the row",
+)
+
+
+@pytest.mark.parametrize(
+    "case", ["invalid", "null", "crs", pytest.param("adcode-malformed", marks=_MALFORMED)]
+)
 def test_bad_boundaries_concepts_and_layers(capsys, tmp_path, case):
     """The catalog reads the counties too and stops on them; `layers` writes nothing."""
     root = link_root(tmp_path)
     _break_counties(root, case)
     code, out, err = run(capsys, "concepts", "--root", root)
-    one_line_error(code, out, err, "620822" if case == "adcode-malformed" else "counties.geojson")
+    one_line_error(code, out, err, "counties.geojson")
     out_dir = tmp_path / "layers_out"
     code, out, err = run(capsys, "layers", "--root", root, "--out", out_dir)
     one_line_error(code, out, err, "counties.geojson")
@@ -401,7 +411,15 @@ def test_boundary_unit_missing(capsys, tmp_path):
 
 @needs("build")
 @pytest.mark.parametrize(
-    "case", ["invalid", "crs", "adcode-missing", "adcode-malformed", "not-json", "unit-missing"]
+    "case",
+    [
+        "invalid",
+        "crs",
+        "adcode-missing",
+        pytest.param("adcode-malformed", marks=_MALFORMED),
+        "not-json",
+        "unit-missing",
+    ],
 )
 def test_bad_boundaries_build_writes_nothing(capsys, tmp_path, case):
     root = link_root(tmp_path)
