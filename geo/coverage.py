@@ -13,11 +13,14 @@ How it works (:func:`simplify_coverage`):
    units meet, or where a shared border meets the outer edge) into arcs; an arc shared by two
    units is stored once. Rings that would keep fewer than three arcs are cut further, so that no
    ring can collapse.
-2. **Simplify in metres.** All arcs are projected to an Albers equal-area CRS fitted to the data
-   and simplified together with GEOS's topology-preserving Douglas–Peucker
-   (``shapely.simplify(..., preserve_topology=True)``): arc end points (junctions) are kept, no
-   arc may cross another, and every dropped vertex lies within ``tolerance_m`` of the simplified
-   border, so the Hausdorff error of every border is at most ``tolerance_m``.
+2. **Simplify in metres.** The arcs are projected to an Albers equal-area CRS fitted to the
+   data and each is simplified once with Douglas–Peucker: its end points (junctions) are kept
+   and every dropped vertex lies within ``tolerance_m`` of the simplified border, so the
+   Hausdorff error of every border is at most ``tolerance_m``. Where two simplified borders
+   would cross (the rebuilt units are invalid or no longer match), the arcs of those units are
+   simplified again, together, by GEOS's topology-preserving simplifier
+   (``shapely.simplify(..., preserve_topology=True)``), which forbids crossings; this repeats,
+   growing the set, until the coverage is valid.
 3. **Quantize.** The arcs are projected back to WGS84 and rounded to ``quantize`` decimals
    (5 decimals ≈ 1.1 m). Shared vertices are rounded once, so they stay shared.
 4. **Rebuild** every ring from its arcs, exterior rings counter-clockwise (RFC 7946).
@@ -27,12 +30,13 @@ Why a tolerance of 100 m: the maps are viewed from the whole province (zoom 6) t
 across Gansu), so a border that moves by at most 100 m (+ ~1 m of rounding) stays within one
 pixel of the true border at the closest zoom, and within a twentieth of a pixel at zoom 6.
 
-Why this method: measured on the 87 county-level units of Gansu (see ``docs/benchmark.md``),
-``shapely.coverage_simplify`` (Visvalingam–Whyatt on the coverage) needs about twice as many
-vertices as Douglas–Peucker for the same maximum error, and the ``topojson`` package (arc-wise
-Douglas–Peucker) produced invalid polygons on the larger input because its arcs may cross.
-GEOS's topology-preserving simplifier on the arc set keeps the Douglas–Peucker economy and
-forbids crossings.
+Why this method (measured by ``bench/run.py``, see ``docs/benchmark.md``):
+``shapely.coverage_simplify`` keeps the topology too, but it is Visvalingam–Whyatt (its
+tolerance is an area), so it needs about twice as many vertices for the same maximum error; the
+``topojson`` package simplifies arcs with Douglas–Peucker like this module, but lets arcs cross,
+which left invalid units on the larger input (Gansu and its six neighbours). Plain
+Douglas–Peucker where it is safe and the topology-preserving simplifier where it is needed keeps
+the economy of the first and the validity of the second, in about 0.1 s for Gansu.
 """
 
 from __future__ import annotations
@@ -590,7 +594,11 @@ def check_coverage(gdf: gpd.GeoDataFrame, *, gap_width_m: float = 1.0) -> Covera
     edges = shapely.coverage_invalid_edges(geoms, gap_width=gap_width_m)
     bad_edges = ~shapely.is_empty(edges)
     exact = valid.all() and not bad_edges.any()
-    union = shapely.coverage_union_all(geoms) if exact else shapely.union_all(geoms)
+    if exact:
+        union = shapely.coverage_union_all(geoms)
+    else:  # overlaps or invalid polygons: a full union, of repaired polygons
+        geoms = shapely.make_valid(geoms)
+        union = shapely.union_all(geoms)
     overlap = float(shapely.area(geoms).sum() - shapely.area(union)) / 1e6
     holes = int(sum(shapely.get_num_interior_rings(shapely.get_parts(union))))
     return CoverageCheck(

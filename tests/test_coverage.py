@@ -256,6 +256,10 @@ def test_check_coverage_finds_overlaps_and_gaps():
     check = coverage.check_coverage(overlapping)
     assert not check.ok and check.overlap_km2 > 1000
     assert set(check.invalid_edges) == {"a", "b"}
+    # an invalid polygon (a bow tie) is reported, not a crash
+    bow = Polygon([(0, 0), (1, 1), (1, 0), (0, 1)])
+    check = coverage.check_coverage(gpd.GeoDataFrame({"adcode": ["x"]}, geometry=[bow], crs=4326))
+    assert check.invalid_units == ("x",) and not check.ok
     # a ring of units around an empty square: a proper coverage (matching vertices), with a gap
     a = Polygon([(0, 0), (1, 0), (1, 1), (1, 2), (1, 3), (0, 3)])
     b = Polygon([(2, 0), (3, 0), (3, 3), (2, 3), (2, 2), (2, 1)])
