@@ -29,6 +29,9 @@ LONG_ZH = "".join(
     for i in range(1, 141)
 )
 
+#: Dollar signs that matplotlib would read as mathtext (one of them malformed).
+MATH = "数学$x^2$与$\\frac{1}{$和$$"
+
 #: The hostile strings, each a reason to escape.
 HOSTILE: tuple[str, ...] = (
     "<script>alert(1)</script>",
@@ -46,6 +49,7 @@ HOSTILE: tuple[str, ...] = (
     "行分隔\u2028段分隔\u2029结束",
     "${x} #{x} %s {0} &amp; &lt;b&gt;",
     f"javascript:window.{PWNED}=1",
+    MATH,
     LONG_ZH,
 )
 
@@ -66,6 +70,7 @@ HOSTILE_IDS: tuple[str, ...] = (
     "line-separators",
     "placeholders",
     "javascript-url",
+    "mathtext",
     "long-zh",
 )
 
@@ -245,8 +250,9 @@ class HostileRoot:
     #: the provision that names every hostile unit (for place highlighting), and its text
     places: str = ""
     places_text: str = ""
-    #: the hostile layout's id
+    #: the hostile layout's id and name
     layout: str = "xb13_hostile"
+    layout_name: str = ""
 
 
 def _marker(i: int) -> str:
@@ -267,6 +273,7 @@ def hostile_root(dest: Path, strings: tuple[str, ...] = HOSTILE) -> HostileRoot:
 
     root = copy_root(dest)
     out = HostileRoot(root=root, strings=tuple(strings))
+    out.layout_name = strings[0] + (MATH if MATH in strings else "")
     out.units = {
         code: f"{s}{i:02d}县"
         for i, (code, s) in enumerate(zip(SPARE_COUNTIES, strings, strict=False))
@@ -308,7 +315,10 @@ def hostile_root(dest: Path, strings: tuple[str, ...] = HOSTILE) -> HostileRoot:
         layouts.read_text(encoding="utf-8").rstrip("\n")
         + "\n\n"
         + layout_toml(
-            lid=out.layout, name=strings[0], caption=strings[-1][:200], elements=list(out.elements)
+            lid=out.layout,
+            name=out.layout_name,
+            caption=strings[-1][:200],
+            elements=list(out.elements),
         ),
         encoding="utf-8",
     )

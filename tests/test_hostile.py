@@ -313,7 +313,7 @@ def test_hostile_build_keeps_every_string(hostile_build):
     html = (out / f"{h.layout}.html").read_text(encoding="utf-8")
     (block,) = parse(html).data_blocks
     model = json.loads(block)
-    assert model["page"]["title"] == HOSTILE[0]
+    assert model["page"]["title"] == h.layout_name
     for eid, s in h.elements.items():
         assert model["elements"][eid]["name"] == s
     for pid, kept in h.provisions.items():
@@ -333,8 +333,8 @@ def test_layout_page_shows_names_as_text(hostile_build, browser, variant):
         pytest.skip(f"no {variant} variant in this build")
     s = open_page(browser, path)
     page = s.page
-    assert page.eval_on_selector("#atlas-title", "e => e.textContent") == HOSTILE[0]
-    assert page.title() == HOSTILE[0]
+    assert page.eval_on_selector("#atlas-title", "e => e.textContent") == h.layout_name
+    assert page.title() == h.layout_name
     tree = page.eval_on_selector_all(".atlas-tree-name", "es => es.map(e => e.textContent)")
     for name in h.elements.values():
         assert name in tree
@@ -465,10 +465,10 @@ def test_hash_values_are_ids_not_markup(hostile_build, browser, start):
 @pytest.mark.browser
 @needs_chromium
 def test_index_page_shows_layout_name_as_text(hostile_build, browser):
-    _, out = hostile_build
+    h, out = hostile_build
     s = open_page(browser, out / "index.html", wait="body")
     links = s.page.eval_on_selector_all("a", "es => es.map(e => e.textContent)")
-    assert HOSTILE[0] in links
+    assert h.layout_name in links
     assert_clean(s)
 
 
