@@ -478,3 +478,62 @@ def test_hostile_root_is_consistent(tmp_path):
     assert len(h.elements) == len(h.provisions) == len(HOSTILE) == len(HOSTILE_IDS)
     assert set(h.elements.values()) == set(HOSTILE)
     assert Path(h.root, "concepts", "zz_hostile.toml").is_file()
+
+
+# --- offline pages and figures of the hostile build -------------------------------------------
+
+
+def _have_offline() -> bool:
+    import importlib.util
+
+    from geo.cli import _parser
+
+    sub = next(a for a in _parser()._actions if a.dest == "command")
+    build = sub.choices["build"]
+    options = {o for a in build._actions for o in a.option_strings}
+    return "--offline" in options and importlib.util.find_spec("geo.offline") is not None
+
+
+needs_offline = pytest.mark.skipif(
+    not _have_offline(), reason="`gansu-atlas build --offline` is not there yet"
+)
+
+
+@pytest.fixture(scope="module")
+def hostile_offline(tmp_path_factory):
+    """The hostile data root built with ``--offline``."""
+    base = tmp_path_factory.mktemp("hostile_offline")
+    h = hostile_root(base)
+    out = base / "atlas"
+    assert main(["build", "--offline", "--root", str(h.root), "--out", str(out)]) == 0
+    return h, out
+
+
+@pytest.mark.browser
+@needs_chromium
+@needs_offline
+@pytest.mark.parametrize("page", ["layout", "atlas.html", "index.html"])
+def test_offline_page_makes_no_request(hostile_offline, browser, page):
+    """With the network off, an offline page asks for nothing: no request beyond its own file
+    (and data:/blob: URLs), and the hostile text still runs nothing."""
+    h, out = hostile_offline
+    path = out / (f"{h.layout}.html" if page == "layout" else page)
+    wait = "body" if page == "index.html" else "body[data-atlas-ready]"
+    s = open_page(browser, path, wait=wait, hash="")
+    requests: list[str] = []
+    s.page.on("request", lambda r: requests.append(r.url))
+    s.page.reload()
+    s.page.wait_for_selector(wait, state="attached", timeout=20_000)
+    if page != "index.html":
+        goto_hash(s, f"#concept={next(iter(h.elements))}")
+        panel_text(s)
+        s.page.locator("#atlas-q").fill(HOSTILE[0])
+        s.page.wait_for_timeout(300)
+    own = path.resolve().as_uri()
+    others = [
+        u for u in requests if u.split("#")[0] != own and not u.startswith(("data:", "blob:"))
+    ]
+    assert others == []
+    assert s.blocked == []
+    assert s.problems() == []
+    assert_clean(s)
