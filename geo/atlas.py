@@ -25,7 +25,8 @@ geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, p
 ``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
 heading, kind, text, lines}}``), ``mentions`` (``{provision: [[start, end, "unit"|"concept",
 id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``) and ``unit_aliases`` (``{adcode: [short
-and former names]}``, search terms).
+and former names]}``, search terms), ``layouts`` (combined atlas only: ``[{id, name,
+elements}]``, to show one layout's layers at a time).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
 script builds its DOM with ``textContent``. Determinism: folium's random element ids are
@@ -247,6 +248,12 @@ def _page(
         "mentions": shared["mentions"],
         "unit_refs": shared["unit_refs"],
         "unit_aliases": shared["unit_aliases"],
+        "layouts": [
+            {"id": lay.id, "name": lay.name, "elements": list(dict.fromkeys(lay.elements))}
+            for lay in catalog.layouts
+        ]
+        if layout is None
+        else [],
     }
 
 

@@ -491,6 +491,10 @@ def test_search_finds_ganzhou_and_opens_it(built, browser):
     assert s.page.inner_text("#atlas-panel h2") == "甘州区"
     s.page.fill("#atlas-q", "一核")
     s.page.wait_for_selector('#atlas-results a[href="#concept=lz_yihe"]')
+    # the combined atlas shows one layout at a time on request
+    s.page.select_option("#atlas-layout-select", label="陇东南发展分区")
+    s.page.wait_for_selector('path[data-id="ldn_fenqu_tianshui"]', state="attached")
+    assert s.page.locator('path[data-id="lz_yihe_xinqu"]').count() == 0
     s.page.fill("#atlas-q", "临夏州")  # a short name from the gazetteer
     s.page.wait_for_selector('#atlas-results a[href="#unit=622900"]')
     s.page.fill("#atlas-q", "<img src=x onerror=alert(1)>")

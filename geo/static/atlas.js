@@ -397,6 +397,29 @@
         admin.appendChild(c.row);
       });
       tree.appendChild(admin);
+      if (model.layouts && model.layouts.length) {
+        var lf = el("label", { class: "atlas-row atlas-layout-pick" });
+        lf.appendChild(el("span", null, "按布局 Show a layout: "));
+        var sel = el("select", { id: "atlas-layout-select" });
+        sel.appendChild(el("option", { value: "" }, "—"));
+        model.layouts.forEach(function (lay, i) { sel.appendChild(el("option", { value: String(i) }, lay.name)); });
+        sel.addEventListener("change", function () {
+          if (sel.value === "") return;
+          var lay = model.layouts[Number(sel.value)];
+          Array.from(visible).forEach(function (id) { setVisible(id, false); });
+          lay.elements.forEach(function (id) { if (elements.has(id)) setVisible(id, true); });
+          var b = null;
+          lay.elements.forEach(function (id) {
+            leaves(id).forEach(function (leaf) {
+              var eb = elementBounds.get(leaf);
+              if (eb && eb.isValid()) b = b ? b.extend(eb) : L.latLngBounds(eb.getSouthWest(), eb.getNorthEast());
+            });
+          });
+          if (b) map.flyToBounds(b, { padding: [20, 20], duration: 0.6 });
+        });
+        lf.appendChild(sel);
+        tree.appendChild(lf);
+      }
       model.tree.forEach(function (g) {
         var fs = el("fieldset", { class: "atlas-plan" });
         var lg = el("legend");
