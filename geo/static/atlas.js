@@ -107,14 +107,35 @@
     var defs = svgEl("defs", {});
     defsSvg.appendChild(defs);
     document.body.appendChild(defsSvg);
-    model.legend.forEach(function (k, i) {
-      var marker = svgEl("marker", { id: "atlas-arrow-" + i, viewBox: "0 0 10 10", refX: "7", refY: "5",
+    // Elements of one kind share the kind's hue (the legend); siblings get lighter and darker
+    // shades of it so that, e.g., three zones of one layout can be told apart.
+    var SHADES = [0, 0.45, -0.35, 0.65, -0.55, 0.25, -0.2, 0.8, -0.7, 0.1];
+    function shade(hex, t) {
+      var m = /^#([0-9a-f]{6})$/i.exec(hex || "");
+      if (!m || !t) return hex;
+      var n = parseInt(m[1], 16), rgb = [(n >> 16) & 255, (n >> 8) & 255, n & 255];
+      var out = rgb.map(function (v) { return Math.round(t > 0 ? v + (255 - v) * t : v * (1 + t)); });
+      return "#" + out.map(function (v) { return ("0" + v.toString(16)).slice(-2); }).join("");
+    }
+    var styleOf = new Map();
+    var perKind = new Map();
+    model.order.forEach(function (id) {
+      var e = elements.get(id);
+      if (!e) return;
+      var hasParts = e.parts.some(function (p) { return elements.has(p); });
+      var k = kinds.get(e.kind) || { colour: "#555555" };
+      var n = hasParts ? 0 : (perKind.get(e.kind) || 0);
+      if (!hasParts) perKind.set(e.kind, n + 1);
+      styleOf.set(id, { colour: shade(k.colour, SHADES[n % SHADES.length]), ix: styleOf.size });
+    });
+    styleOf.forEach(function (st) {
+      var marker = svgEl("marker", { id: "atlas-arrow-" + st.ix, viewBox: "0 0 10 10", refX: "7", refY: "5",
         markerWidth: "3", markerHeight: "3", orient: "auto-start-reverse" });
-      marker.appendChild(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: k.colour }));
+      marker.appendChild(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: st.colour }));
       defs.appendChild(marker);
-      var pattern = svgEl("pattern", { id: "atlas-hatch-" + i, patternUnits: "userSpaceOnUse",
+      var pattern = svgEl("pattern", { id: "atlas-hatch-" + st.ix, patternUnits: "userSpaceOnUse",
         width: "8", height: "8", patternTransform: "rotate(45)" });
-      pattern.appendChild(svgEl("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: k.colour, "stroke-width": "1.6", "stroke-opacity": "0.8" }));
+      pattern.appendChild(svgEl("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: st.colour, "stroke-width": "1.6", "stroke-opacity": "0.8" }));
       defs.appendChild(pattern);
     });
 
@@ -163,7 +184,12 @@
     ["context", "province", "prefecture", "county", "labels"].forEach(function (k) { baseGroups[k].addTo(map); });
 
     // --- elements ---------------------------------------------------------------------------
-    function kindOf(e) { return kinds.get(e.kind) || { colour: "#555", index: 0, zh: e.kind, en: e.kind }; }
+    function kindOf(e) {
+      // the element's kind, with the element's own shade and SVG definitions
+      var k = kinds.get(e.kind) || { zh: e.kind, en: e.kind, geometry: e.geometry, style: "fill" };
+      var st = styleOf.get(e.id) || { colour: k.colour || "#555555", ix: 0 };
+      return Object.assign({}, k, { colour: st.colour, index: st.ix });
+    }
 
     elements.forEach(function (e, id) {
       e.members.forEach(function (m) {
@@ -176,7 +202,11 @@
 
     function areaStyle(k, m) {
       var st = { pane: "atlas-areas", color: k.colour, fillColor: k.colour, weight: 1.2, opacity: 0.9 };
-      if (k.style === "outline") { st.fill = false; st.weight = 2.5; st.dashArray = "8 5"; st.interactive = true; }
+      if (k.style === "outline") {
+        // a plan's area: a dashed outline above the filled areas, clickable on its line only
+        st.pane = "atlas-partial"; st.fill = false; st.weight = 2.5; st.dashArray = "8 5"; st.interactive = true;
+        return st;
+      }
       else if (m.basis === "stated") { st.fillOpacity = 0.42; }
       else if (m.basis === "implied") { st.fillOpacity = 0.28; st.dashArray = "3 3"; }
       else { st.fillOpacity = 0.16; st.dashArray = "7 4"; }
