@@ -135,13 +135,17 @@ def _canonical_cycle(ids: np.ndarray) -> np.ndarray:
     return np.concatenate([cyc, cyc[:1]])
 
 
-def _canonical(seq: np.ndarray) -> tuple[tuple[int, ...], bool]:
-    fwd = tuple(int(i) for i in seq)
-    rev = fwd[::-1]
-    return (fwd, True) if fwd <= rev else (rev, False)
+def _canonical(seq: np.ndarray) -> tuple[np.ndarray, bool]:
+    """The arc ``seq`` in canonical direction (the lexicographically smaller one) and whether
+    that is the direction it was given in."""
+    rev = seq[::-1]
+    differ = np.flatnonzero(seq != rev)
+    if len(differ) == 0 or seq[differ[0]] < rev[differ[0]]:
+        return seq, True
+    return rev, False
 
 
-def _split_even(seq: tuple[int, ...], pieces: int) -> list[tuple[int, ...]]:
+def _split_even(seq: np.ndarray, pieces: int) -> list[np.ndarray]:
     n = len(seq) - 1  # segments
     pieces = max(1, min(pieces, n))
     cuts = sorted({round(k * n / pieces) for k in range(pieces + 1)})
@@ -184,48 +188,51 @@ def _build_topology(geoms: np.ndarray, *, max_arc: int = _MAX_ARC) -> _Topology:
     new_pair = np.r_[True, (p_s[1:] != p_s[:-1]) | (pair_s[1:] != pair_s[:-1])]
     junction = np.bincount(p_s[new_pair], minlength=len(points)) > 1
 
-    # pass 1: arcs of every ring (canonical keys)
-    ring_keys: list[list[tuple[tuple[int, ...], bool]]] = []
+    # pass 1: arcs of every ring, in canonical direction, keyed by their bytes
+    canon: dict[bytes, np.ndarray] = {}
+    ring_keys: list[list[tuple[bytes, bool]]] = []
     for s, c in zip(starts, counts, strict=True):
         ids = pid[s : s + c]
         at = np.flatnonzero(junction[ids])
         if len(at) == 0:
-            ring_keys.append([(tuple(int(i) for i in _canonical_cycle(ids)), True)])
+            cyc = _canonical_cycle(ids)
+            canon.setdefault(cyc.tobytes(), cyc)
+            ring_keys.append([(cyc.tobytes(), True)])
             continue
         rot = np.roll(ids, -int(at[0]))
         cuts = [*list(at - at[0]), c]
         keys = []
         for a, b in itertools.pairwise(cuts):
-            seq = rot[a : b + 1] if b < c else np.r_[rot[a:], rot[:1]]
-            keys.append(_canonical(seq))
+            seq, forward = _canonical(rot[a : b + 1] if b < c else np.r_[rot[a:], rot[:1]])
+            key = seq.tobytes()
+            canon.setdefault(key, seq)
+            keys.append((key, forward))
         ring_keys.append(keys)
 
     # pass 2: rings with fewer than three arcs get their arcs cut, so no ring can collapse;
     # long arcs are cut too (shorter arcs keep the topology checks of the simplifier local)
-    pieces: dict[tuple[int, ...], int] = {}
-    for keys in ring_keys:
-        for key, _ in keys:
-            if len(key) > max_arc:
-                pieces[key] = -(-(len(key) - 1) // max_arc)
+    pieces = {
+        key: -(-(len(seq) - 1) // max_arc) for key, seq in canon.items() if len(seq) > max_arc
+    }
     for keys in ring_keys:
         if len(keys) < 3:
             want = 3 if len(keys) == 1 else 2
             for key, _ in keys:
                 pieces[key] = max(pieces.get(key, 1), want)
 
-    arc_index: dict[tuple[int, ...], int] = {}
+    arc_index: dict[bytes, int] = {}
     arcs: list[np.ndarray] = []
     ring_arcs: list[list[tuple[int, bool]]] = []
     for keys in ring_keys:
         out: list[tuple[int, bool]] = []
         for key, forward in keys:
-            parts = _split_even(key, pieces.get(key, 1))
             refs = []
-            for part in parts:
-                idx = arc_index.get(part)
+            for part in _split_even(canon[key], pieces.get(key, 1)):
+                part_key = part.tobytes()
+                idx = arc_index.get(part_key)
                 if idx is None:
-                    idx = arc_index[part] = len(arcs)
-                    arcs.append(np.asarray(part, dtype=np.int64))
+                    idx = arc_index[part_key] = len(arcs)
+                    arcs.append(part)
                 refs.append((idx, True))
             out.extend(refs if forward else [(i, False) for i, _ in reversed(refs)])
         ring_arcs.append(out)
