@@ -600,8 +600,8 @@ def test_screenshot_of_every_layout(inputs, built, browser, tmp_path_factory):
         path = shots / f"{lay.id}.png"
         s.page.screenshot(path=str(path))
         drawn = s.page.locator(
-            ".leaflet-atlas-areas-pane path, .leaflet-atlas-lines-pane path, "
-            ".leaflet-atlas-points-pane path"
+            ".leaflet-atlas-areas-pane path, .leaflet-atlas-partial-pane path, "
+            ".leaflet-atlas-lines-pane path, .leaflet-atlas-points-pane path"
         ).count()
         assert drawn > 0, lay.id
         assert path.stat().st_size > 20_000
