@@ -665,3 +665,89 @@ def test_docstring_examples_run(module):
 
     result = doctest.testmod(importlib.import_module(module))
     assert result.attempted > 0 and result.failed == 0
+
+
+def test_pages_do_not_carry_full_resolution_geometry(inputs, lz_model):
+    from geo.boundaries import read_units
+
+    def vertices(g) -> int:
+        c = g["c"]
+        if g["t"] == "Polygon":
+            return sum(len(r) // 2 for r in c)
+        return sum(len(r) // 2 for p in c for r in p)
+
+    on_page = sum(
+        vertices(u["g"])
+        for lv in ("province", "prefecture", "county")
+        for u in lz_model["units"][lv]
+    )
+    full = int(shapely.get_num_coordinates(read_units().geometry.values).sum())
+    assert on_page < 0.35 * full
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_styles_tell_stated_inferred_and_partial_apart(built, browser):
+    out, _ = built
+    s = open_page(browser, out / "lz_yihe_liangji_sidai.html")
+
+    def attrs(selector: str) -> list[dict]:
+        return s.page.evaluate(
+            "(sel) => Array.from(document.querySelectorAll(sel)).map(p => ({"
+            "fill: p.getAttribute('fill'), opacity: p.getAttribute('fill-opacity'),"
+            "dash: p.getAttribute('stroke-dasharray')}))",
+            selector,
+        )
+
+    partial = attrs('path[data-id="lz_yihe_xinqu"][data-part="partial"]')
+    assert len(partial) == 2  # 永登县 and 皋兰县, hatched, never filled with colour
+    assert all(p["fill"].startswith("url(#atlas-hatch-") and p["dash"] for p in partial)
+    stated = attrs('path[data-id="lz_yihe_zhongxin"][data-part="whole"]')
+    inferred = attrs('path[data-id="lz_yihe_baiyin"][data-part="whole"]')
+    assert stated and inferred
+    assert all(p["dash"] is None for p in stated)
+    assert all(p["dash"] for p in inferred)
+    assert float(inferred[0]["opacity"]) < float(stated[0]["opacity"])
+    # belts are directed lines with an arrow head, and labelled 示意
+    belt = s.page.locator('path[data-id="lz_sidai_lanbai"]').first
+    assert belt.get_attribute("marker-end").startswith("url(#atlas-arrow-")
+    assert "示意" in s.page.inner_text(".leaflet-atlas-labels-pane")
+    s.page.context.close()
+
+
+def test_mentions_without_links_use_full_names_longest_first():
+    p = SimpleNamespace(id="x-0-p1", text="兰州市城关区和兰州新区，城关区。")
+    got = am.fallback_mentions(
+        SimpleNamespace(provisions=[p]), {"620100": "兰州市", "620102": "城关区", "9": "兰州"}
+    )
+    assert got == {
+        "x-0-p1": [
+            (0, 3, "unit", "620100"),
+            (3, 6, "unit", "620102"),
+            (7, 9, "unit", "9"),
+            (12, 15, "unit", "620102"),
+        ]
+    }
+
+
+def test_links_mentions_read_records_and_mappings():
+    from geo.links import Mention, ProvisionLinks
+
+    rec = ProvisionLinks(
+        provision="a",
+        units=("620121", "620122"),
+        partial=("620121", "620122"),
+        concepts=("lz_yihe_xinqu",),
+        mentions=(
+            Mention(0, 4, "兰州新区", "兰州新区", ("620121", "620122"), "place", True),
+            Mention(0, 4, "兰州新区", "兰州新区", (), "concept", False, "lz_yihe_xinqu"),
+        ),
+    )
+    links = SimpleNamespace(
+        by_provision={"a": rec, "b": [{"start": 1, "end": 3, "adcodes": ["620702"]}]}
+    )
+    got = am.links_mentions(links)
+    assert got["b"] == [(1, 3, "unit", "620702")]
+    assert set(got["a"]) == {(0, 4, "unit", "620121,620122"), (0, 4, "concept", "lz_yihe_xinqu")}
+    # one highlight per span: the place wins over the concept of the same words
+    assert am.drop_overlaps(got["a"]) == [(0, 4, "unit", "620121,620122")]
