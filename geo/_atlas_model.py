@@ -79,10 +79,10 @@ def encode_geometry(geom: shapely.Geometry | None) -> dict[str, Any] | None:
 
 
 def _shift(
-    gdf: gpd.GeoDataFrame, func: Callable[[Any, Any], tuple[Any, Any]] | None
-) -> gpd.GeoDataFrame:
+    gdf: gpd.GeoDataFrame | None, func: Callable[[Any, Any], tuple[Any, Any]] | None
+) -> gpd.GeoDataFrame | None:
     """Apply a datum shift to the geometry and the seats of ``gdf`` (a copy)."""
-    if func is None:
+    if func is None or gdf is None:
         return gdf
     from geo.datum import transform_geometry
 

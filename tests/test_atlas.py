@@ -222,6 +222,18 @@ def test_units_are_the_ones_passed_in(inputs):
     )
     got = {u["adcode"] for lv in ("province", "prefecture", "county") for u in model["units"][lv]}
     assert got == set(sub.adcode)
+    gcj = build_page_model(
+        catalog=inputs.catalog,
+        corpus=inputs.corpus,
+        units=sub,
+        geometry=inputs.geometry,
+        layout="lz_yihe_liangji_sidai",
+        basemap="amap",
+        env={},
+    )
+    assert gcj["units"]["context"] == [] and len(gcj["units"]["county"]) == len(
+        model["units"]["county"]
+    )
 
 
 def test_gcj02_variant_shifts_every_coordinate(inputs, lz_model):
