@@ -222,21 +222,26 @@ def feature_records(geometry: gpd.GeoDataFrame, ids: Iterable[str]) -> list[dict
 # --- provisions and links ----------------------------------------------------------------------
 
 
-def provision_records(corpus: Any) -> dict[str, dict[str, Any]]:
-    """Every provision: ``{id: {plan, doc, heading, kind, text, lines}}`` (``lines``: the
-    1-based line ranges of the plan text it was read from)."""
+def provision_records(corpus: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Every provision, and the heading texts they share.
+
+    Returns ``({id: {plan, doc, h, kind, text, lines}}, headings)``: ``h`` lists indices into
+    ``headings`` (the heading path, outermost first; each heading is stored once per page),
+    ``lines`` the 1-based line ranges of the plan text the provision was read from.
+    """
     by_file = {d.file: d.id for d in corpus.documents}
-    return {
-        p.id: {
+    index: dict[str, int] = {}
+    records = {}
+    for p in corpus.provisions:
+        records[p.id] = {
             "plan": p.plan,
             "doc": by_file.get(p.document, p.document),
-            "heading": list(p.heading),
+            "h": [index.setdefault(h, len(index)) for h in p.heading],
             "kind": p.kind,
             "text": p.text,
             "lines": [list(r) for r in getattr(p, "lines", ())],
         }
-        for p in corpus.provisions
-    }
+    return records, list(index)
 
 
 def fallback_mentions(

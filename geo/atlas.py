@@ -23,10 +23,10 @@ geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, p
 ``[{id, part, g}]``; areas are drawn from their member units, so no polygon is embedded twice),
 ``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page, from
 ``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
-heading, kind, text, lines}}``), ``mentions`` (``{provision: [[start, end, "unit"|"concept",
-id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``) and ``unit_aliases`` (``{adcode: [short
-and former names]}``, search terms), ``layouts`` (combined atlas only: ``[{id, name,
-elements}]``, to show one layout's layers at a time).
+h, kind, text, lines}}``, ``h`` indexing ``headings``), ``mentions`` (``{provision:
+[[start, end, "unit"|"concept", id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``),
+``unit_aliases`` (``{adcode: [short and former names]}``, search terms) and ``layouts``
+(combined atlas only: ``[{id, name, elements}]``, to show one layout's layers at a time).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
 script builds its DOM with ``textContent``. Determinism: folium's random element ids are
@@ -128,6 +128,7 @@ def _shared(
         concept_refs.setdefault(str(cid), set()).update(
             str(p) if isinstance(p, str) else str(getattr(p, "provision", p)) for p in pids
         )
+    provisions, headings = am.provision_records(corpus)
     elements = {}
     for e in catalog.elements:
         refs = set(concept_refs.get(e.id, ())) | set(e.provisions)
@@ -146,7 +147,8 @@ def _shared(
         "unit_aliases": aliases,
         "geometry": am._shift(geometry, shift),
         "elements": elements,
-        "provisions": am.provision_records(corpus),
+        "provisions": provisions,
+        "headings": headings,
         "mentions": {pid: [list(s) for s in spans] for pid, spans in sorted(mentions.items())},
         "unit_refs": {a: list(dict.fromkeys(p)) for a, p in sorted(unit_refs.items())},
         "plans": {p.id: {"title": p.title, "doc": p.document} for p in corpus.plans},
@@ -245,6 +247,7 @@ def _page(
         "plans": shared["plans"],
         "docs": shared["docs"],
         "provisions": shared["provisions"],
+        "headings": shared["headings"],
         "mentions": shared["mentions"],
         "unit_refs": shared["unit_refs"],
         "unit_aliases": shared["unit_aliases"],

@@ -316,7 +316,8 @@ def _tiny_model(text: str) -> dict:
             "sources": text,
         },
         "datum": "wgs84",
-        "provisions": {"x-0-p1": {"text": text, "heading": [text]}},
+        "provisions": {"x-0-p1": {"text": text, "h": [0]}},
+        "headings": [text],
     }
 
 
@@ -544,6 +545,7 @@ def test_a_place_in_a_provision_flies_the_map_there(inputs, built, browser):
     text = _panel(s)
     line = inputs.corpus.get("lz-3.1-p1").lines[0][0]
     assert f"第 {line} 行" in text and "layers/plans/003_" in text
+    assert " › ".join(inputs.corpus.get("lz-3.1-p1").heading) in text
     place = s.page.locator("#atlas-panel button.atlas-place-unit").first
     assert place.count() == 1
     view = (

@@ -534,6 +534,9 @@
       focusOn(ls, fly);
     }
 
+    function headingOf(p) {
+      return (p.h || []).map(function (i) { return String(model.headings[i]); });
+    }
     function planTitle(plan) {
       var p = plans.get(plan);
       return p ? p.title + " (" + DOC_ZH + " " + p.doc + ")" : plan;
@@ -570,7 +573,8 @@
       head.appendChild(linkTo("provision", pid, pid, "atlas-pid"));
       head.appendChild(el("span", { class: "atlas-doc" }, " " + DOC_ZH + " " + p.doc + " · " + planTitle(p.plan).replace(/ \(.*$/, "")));
       li.appendChild(head);
-      if (p.heading.length) li.appendChild(el("div", { class: "atlas-heading" }, p.heading.join(" › ")));
+      var ph = headingOf(p);
+      if (ph.length) li.appendChild(el("div", { class: "atlas-heading" }, ph.join(" › ")));
       li.appendChild(textWithPlaces(p.text, mentions.get(pid), limit));
       return li;
     }
@@ -755,7 +759,8 @@
         var where = pr.lines.map(function (r) { return r[0] === r[1] ? String(r[0]) : r[0] + "–" + r[1]; }).join(", ");
         p.appendChild(el("p", { class: "atlas-doc atlas-source-lines" }, "原文 source: layers/plans/" + d.file + " 第 " + where + " 行 line " + where));
       }
-      if (pr.heading.length) p.appendChild(el("p", { class: "atlas-heading" }, pr.heading.join(" › ")));
+      var prh = headingOf(pr);
+      if (prh.length) p.appendChild(el("p", { class: "atlas-heading" }, prh.join(" › ")));
       var body = el("div", { class: "atlas-prov-text" });
       body.appendChild(textWithPlaces(pr.text, mentions.get(pid), 0));
       p.appendChild(body);
