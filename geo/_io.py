@@ -39,11 +39,19 @@ def _check_writable(target: Path) -> Path:
     return parent
 
 
+#: Written into every folder that :func:`atomic_dir` makes with a ``marker``: only a folder that
+#: holds it (or an empty one) may be replaced, so ``--out ~`` never deletes a user's files.
+MARKER = ".gansu-atlas"
+
+
 @contextlib.contextmanager
-def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
+def atomic_dir(target: str | os.PathLike[str], *, marker: str | None = MARKER) -> Iterator[Path]:
     """Yield a temporary folder that replaces ``target`` when the block succeeds.
 
     On an exception the temporary folder is removed and ``target`` is left as it was.
+    With ``marker`` (the default), an existing non-empty ``target`` is replaced only if it
+    holds that marker file, i.e. it was written by this function before; otherwise
+    :class:`~geo.errors.OutputError` is raised and nothing is touched.
 
     Examples
     --------
@@ -52,14 +60,31 @@ def atomic_dir(target: str | os.PathLike[str]) -> Iterator[Path]:
     >>> with atomic_dir(base / "out") as tmp:
     ...     _ = (tmp / "a.txt").write_text("x")
     >>> sorted(p.name for p in (base / "out").iterdir())
-    ['a.txt']
+    ['.gansu-atlas', 'a.txt']
     """
     target = Path(target)
     parent = _check_writable(target)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    if (
+        marker is not None
+        and target.is_dir()
+        and any(target.iterdir())
+        and not (target / marker).is_file()
+    ):
+        raise OutputError(
+            f"'{target}' is not empty and was not written by gansu-atlas; "
+            "choose a new or empty --out folder"
+        )
+    try:
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.", suffix=".tmp", dir=parent))
+    except OSError as exc:
+        raise OutputError(
+            f"cannot write in '{parent}' ({exc.strerror}); choose a writable --out"
+        ) from None
     umask = os.umask(0)
     os.umask(umask)
     os.chmod(tmp, 0o777 & ~umask)  # mkdtemp makes it private; the output folder is not
+    if marker is not None:
+        (tmp / marker).write_text("written by gansu-atlas; may be replaced by it\n", "utf-8")
     try:
         yield tmp
     except BaseException:

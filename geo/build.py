@@ -20,6 +20,8 @@ import os
 from pathlib import Path
 
 from geo._io import atomic_dir, write_json
+from geo._paths import ENV_VAR, data_root
+from geo.errors import DataError
 
 
 def build(
@@ -45,12 +47,21 @@ def build(
         The files written, relative to ``out``, sorted.
     """
     from geo.atlas import write_atlas
+    from geo.boundaries import read_context, read_units
     from geo.catalog import read_catalog
     from geo.corpus import read_corpus, write_corpus
     from geo.gazetteer import read_gazetteer
     from geo.links import build_links, concept_names, links_records
 
     out = Path(out)
+    folder = data_root(root)
+    if not folder.is_dir():
+        raise DataError(
+            f"data root '{folder}' does not exist; pass --root DIR (a copy of layers/) "
+            f"or set ${ENV_VAR}"
+        )
+    read_units(root=root)  # boundary problems first: every later step reads the layers
+    read_context(root=root)
     corpus = read_corpus(root=root)
     gazetteer = read_gazetteer(root=root)
     catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus)
