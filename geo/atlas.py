@@ -14,8 +14,9 @@ Page model
 ----------
 ``page`` (``id, kind`` = ``layout``/``atlas``, ``title, title_en, plan, caption, figure, notes,
 home, atlas, variant, sources``), ``datum`` (``wgs84``/``gcj02``), ``basemaps`` (see
-:func:`geo.basemaps.basemap_records`), ``basemap``, ``scale`` (coordinates are integers of
-``1/scale`` degree, delta-encoded per ring/line: :func:`geo._atlas_model.encode_geometry`),
+:func:`geo.basemaps.basemap_records`), ``basemap``, ``basemap_notes`` (what is not offered,
+and why), ``scale`` (coordinates are integers of ``1/scale`` degree, delta-encoded per
+ring/line: :func:`geo._atlas_model.encode_geometry`),
 ``units`` (``{province, prefecture, county, context: [{adcode, name, level, parent, area_km2,
 seat, g}]}``), ``elements`` (``{id: {name, name_en, aliases, plan, kind, kind_zh, kind_en,
 geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, paths}}``),
@@ -46,7 +47,7 @@ import pandas as pd
 
 from geo import _atlas_model as am
 from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
-from geo.basemaps import basemap_records, datum_of
+from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.errors import OutputError
 
 __all__ = ["ATLAS_PAGE", "build_page_model", "render_page", "write_atlas"]
@@ -236,6 +237,7 @@ def _page(
         "datum": shared["datum"],
         "basemaps": basemaps,
         "basemap": basemap,
+        "basemap_notes": basemap_notes(datum=shared["datum"], env=env),
         "scale": am.SCALE,
         "units": shared["units"],
         "elements": records,

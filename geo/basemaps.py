@@ -29,7 +29,7 @@ import xyzservices.providers as xyz
 
 from geo.errors import OutputError
 
-__all__ = ["BASEMAPS", "DATUMS", "TIANDITU_ENV", "basemap_records", "datum_of"]
+__all__ = ["BASEMAPS", "DATUMS", "TIANDITU_ENV", "basemap_notes", "basemap_records", "datum_of"]
 
 #: The environment variable holding the 天地图 browser key.
 TIANDITU_ENV = "TIANDITU_KEY"
@@ -151,6 +151,33 @@ def basemap_records(
     for rec in out:
         rec["datum"] = datum if rec["id"] != "none" else "any"
     return out
+
+
+def basemap_notes(*, datum: str = "wgs84", env: Mapping[str, str] | None = None) -> list[str]:
+    """What a page in ``datum`` does not offer, and why (shown under the basemap choice).
+
+    Examples
+    --------
+    >>> basemap_notes(env={})[0][:3]
+    '天地图'
+    >>> basemap_notes(env={TIANDITU_ENV: "k"})
+    ['高德地图 (GCJ-02): see the GCJ-02 version of this page; Amap tiles are offset from WGS84']
+    """
+    env = os.environ if env is None else env
+    notes = []
+    if datum == "wgs84":
+        if not env.get(TIANDITU_ENV, "").strip():
+            notes.append(
+                f"天地图未提供: 构建时未设置 ${TIANDITU_ENV} "
+                f"(Tianditu not offered: no key in ${TIANDITU_ENV} at build time)"
+            )
+        notes.append(
+            "高德地图 (GCJ-02): see the GCJ-02 version of this page; "
+            "Amap tiles are offset from WGS84"
+        )
+    else:
+        notes.append("本页坐标已转换为 GCJ-02 以配合高德底图 (overlays shifted to GCJ-02 for Amap)")
+    return notes
 
 
 def offered(records: Sequence[Mapping[str, Any]]) -> list[str]:

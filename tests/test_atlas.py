@@ -23,7 +23,7 @@ from hypothesis import strategies as st
 from geo import _atlas_model as am
 from geo._atlas_html import script_json, stabilize_ids
 from geo.atlas import ATLAS_PAGE, build_page_model, render_page, write_atlas
-from geo.basemaps import TIANDITU_ENV, basemap_records
+from geo.basemaps import TIANDITU_ENV, basemap_notes, basemap_records
 from geo.errors import OutputError
 
 HOSTILE = [
@@ -265,6 +265,7 @@ def test_gcj02_variant_shifts_every_coordinate(inputs, lz_model):
 
 def test_tianditu_only_with_its_key_and_the_key_only_then():
     assert "tianditu" not in [b["id"] for b in basemap_records(env={})]
+    assert "TIANDITU_KEY" in basemap_notes(env={})[0]  # the page says why
     recs = basemap_records(env={TIANDITU_ENV: "k3y-from-env"})
     tdt = next(b for b in recs if b["id"] == "tianditu")
     assert all(layer["url"].endswith("tk=k3y-from-env") for layer in tdt["layers"])

@@ -415,6 +415,7 @@
         row.appendChild(el("span", null, b.name + (b.name_en && b.name_en !== b.name ? " " + b.name_en : "")));
         bm.appendChild(row);
       });
+      (model.basemap_notes || []).forEach(function (n) { bm.appendChild(el("p", { class: "atlas-note" }, n)); });
       tree.appendChild(bm);
       var admin = el("fieldset", { class: "atlas-admin" });
       admin.appendChild(el("legend", null, "行政区 Admin units"));
