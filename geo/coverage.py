@@ -490,7 +490,7 @@ def dissolve_units(
     """Give each row of ``parents`` the union of the ``children`` that point to it.
 
     A child belongs to the parent whose ``adcode`` equals its ``by`` column; a parent without
-    children (嘉峪关市, a prefecture-level city with no counties) takes the child with its own
+    children (a prefecture-level city with no counties) takes the child with its own
     adcode; a parent of level ``province`` takes all children. The union is a coverage union,
     so the parent's border is made of the children's (simplified) vertices.
     """
