@@ -21,8 +21,10 @@ How it works (:func:`simplify_coverage`):
    simplified again, together, by GEOS's topology-preserving simplifier
    (``shapely.simplify(..., preserve_topology=True)``), which forbids crossings; this repeats,
    growing the set, until the coverage is valid.
-3. **Quantize.** The arcs are projected back to WGS84 and rounded to ``quantize`` decimals
-   (5 decimals ≈ 1.1 m). Shared vertices are rounded once, so they stay shared.
+3. **Quantize.** Simplification only drops vertices, so every kept vertex keeps its exact
+   original WGS84 coordinates (looked up, not projected back), which are then rounded to
+   ``quantize`` decimals (5 decimals ≈ 1.1 m). Shared vertices are rounded once, so they stay
+   shared.
 4. **Rebuild** every ring from its arcs, exterior rings counter-clockwise (RFC 7946).
 
 Why a tolerance of 100 m: the maps are viewed from the whole province (zoom 6) to a county
@@ -239,18 +241,43 @@ def _build_topology(geoms: np.ndarray, *, max_arc: int = _MAX_ARC) -> _Topology:
     return _Topology(points, arcs, ring_arcs, ring_polygon, polygon_unit)
 
 
-def _project_arcs(topo: _Topology, crs: str) -> np.ndarray:
-    """The arcs as projected LineStrings (metres)."""
+def _project_arcs(topo: _Topology, crs: str) -> tuple[np.ndarray, np.ndarray]:
+    """The projected points (metres) and the arcs as projected LineStrings."""
+    x, y = _transformer(crs).transform(topo.points[:, 0], topo.points[:, 1])
+    projected = np.column_stack([x, y])
     lengths = np.array([len(a) for a in topo.arcs])
-    flat = np.concatenate(topo.arcs)
-    x, y = _transformer(crs).transform(topo.points[flat, 0], topo.points[flat, 1])
-    return shapely.linestrings(
-        np.column_stack([x, y]), indices=np.repeat(np.arange(len(lengths)), lengths)
+    lines = shapely.linestrings(
+        projected[np.concatenate(topo.arcs)],
+        indices=np.repeat(np.arange(len(lengths)), lengths),
     )
+    return projected, lines
+
+
+def _original_points(
+    projected: np.ndarray, xy: np.ndarray, topo: _Topology, crs: str
+) -> np.ndarray:
+    """WGS84 coordinates of simplified vertices ``xy``: the exact original coordinates.
+
+    Simplification only drops vertices, so every kept vertex is one of the projected points;
+    it is looked up, not projected back (no round-off). A vertex not found (there should be
+    none) is projected back.
+    """
+    keys = projected[:, 0] + 1j * projected[:, 1]
+    order = np.argsort(keys, kind="stable")
+    ranked = keys[order]
+    wanted = xy[:, 0] + 1j * xy[:, 1]
+    at = np.clip(np.searchsorted(ranked, wanted), 0, len(ranked) - 1)
+    found = ranked[at] == wanted
+    out = topo.points[order[at]]
+    if not found.all():
+        lon, lat = _transformer(crs, inverse=True).transform(xy[~found, 0], xy[~found, 1])
+        out[~found] = np.column_stack([lon, lat])
+    return out
 
 
 def _simplify_arcs(
     topo: _Topology,
+    projected: np.ndarray,
     lines: np.ndarray,
     *,
     tolerance_m: float,
@@ -258,7 +285,7 @@ def _simplify_arcs(
     quantize: int | None,
     guarded: np.ndarray,
 ) -> list[np.ndarray]:
-    """Simplify every arc once (metres), project back and round; return WGS84 coordinates.
+    """Simplify every arc once (metres) and round; return WGS84 coordinates per arc.
 
     Arcs flagged in ``guarded`` are simplified together by GEOS's topology-preserving
     simplifier (none of them may cross another); the others get plain Douglas–Peucker, which is
@@ -280,13 +307,7 @@ def _simplify_arcs(
                 )
             lines[guarded] = parts
     xy, which = shapely.get_coordinates(lines, return_index=True)
-    lon, lat = _transformer(crs, inverse=True).transform(xy[:, 0], xy[:, 1])
-    ll = np.column_stack([lon, lat])
-    # junctions are the arcs' end points: use their exact original coordinates
-    first = np.r_[True, which[1:] != which[:-1]]
-    final = np.r_[which[1:] != which[:-1], True]
-    ends = np.concatenate([a[[0, -1]] for a in topo.arcs])
-    ll[first | final] = topo.points[ends]
+    ll = _original_points(projected, xy, topo, crs)
     if quantize is not None:
         ll = np.round(ll, quantize)
     bounds = np.r_[0, np.flatnonzero(np.diff(which)) + 1, len(which)]
@@ -373,7 +394,7 @@ def simplify_coverage(
     crs = metric_crs(units.total_bounds)
     topo = _build_topology(geoms)
     labels = _labels(units)
-    lines = _project_arcs(topo, crs)
+    projected, lines = _project_arcs(topo, crs)
     unit_arcs = _unit_arcs(topo, len(geoms))
     # Plain Douglas–Peucker per arc first. Where a border then crosses another (the units
     # turn invalid), the arcs of those units are simplified again, jointly, by the
@@ -382,7 +403,13 @@ def simplify_coverage(
     guarded = np.zeros(len(topo.arcs), dtype=bool)
     while True:
         arc_coords = _simplify_arcs(
-            topo, lines, tolerance_m=tolerance_m, crs=crs, quantize=quantize, guarded=guarded
+            topo,
+            projected,
+            lines,
+            tolerance_m=tolerance_m,
+            crs=crs,
+            quantize=quantize,
+            guarded=guarded,
         )
         out_arr, bad = _assemble(topo, arc_coords, geoms, labels)
         if len(bad) == 0:

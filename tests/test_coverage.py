@@ -290,3 +290,24 @@ def test_bad_input_is_refused():
 def test_metric_crs_is_fitted_to_the_bounds():
     crs = coverage.metric_crs((92.0, 32.0, 109.0, 43.0))
     assert "+proj=aea" in crs and "+lon_0=100.50" in crs
+
+
+def test_zero_tolerance_keeps_every_vertex(full):
+    counties = full["county"]
+    out = coverage.simplify_coverage(counties, tolerance_m=0, quantize=None)
+    assert all(shapely.equals(out.geometry.values, counties.geometry.values))
+    n_in = shapely.get_num_coordinates(counties.geometry.values)
+    assert (shapely.get_num_coordinates(out.geometry.values) == n_in).all()
+
+
+def test_dissolve_needs_members():
+    units = _two_units().assign(parent=["p", "p"], level="county")
+    parents = gpd.GeoDataFrame(
+        {"adcode": ["p", "q"], "level": ["prefecture", "prefecture"]},
+        geometry=[box(0, 0, 1, 1), box(0, 0, 1, 1)],
+        crs=4326,
+    )
+    with pytest.raises(BoundaryError, match="unit q has no member units"):
+        coverage.dissolve_units(parents, units)
+    out = coverage.dissolve_units(parents.iloc[:1], units)
+    assert shapely.equals(out.geometry.iloc[0], shapely.union_all(units.geometry.values))
