@@ -426,7 +426,9 @@ def write_atlas(
         Inputs to use instead of reading them from ``root``; ``units`` defaults to the
         simplified coverage :func:`geo.coverage.simplified_units` (all levels).
     env
-        Environment for ``$TIANDITU_KEY`` (default ``os.environ``).
+        Environment to read ``$TIANDITU_KEY`` from. Default: none, so that no key is ever
+        written into the pages unless asked for (``gansu-atlas build --tianditu`` passes
+        ``os.environ``); a browser key in a page is public to whoever gets the page.
 
     Returns
     -------
@@ -444,6 +446,7 @@ def write_atlas(
     from geo.coverage import simplified_units
     from geo.gazetteer import read_gazetteer
 
+    env = {} if env is None else env
     if datum_of(basemap) == "gcj02":
         raise OutputError("basemap 'amap' is written as the gcj02/ variant: pass amap=True instead")
     out = Path(out)

@@ -168,8 +168,8 @@ def basemap_notes(*, datum: str = "wgs84", env: Mapping[str, str] | None = None)
     if datum == "wgs84":
         if not env.get(TIANDITU_ENV, "").strip():
             notes.append(
-                f"天地图未提供: 构建时未设置 ${TIANDITU_ENV} "
-                f"(Tianditu not offered: no key in ${TIANDITU_ENV} at build time)"
+                f"天地图未提供: 需设置 ${TIANDITU_ENV} 并在构建时显式开启 "
+                f"(Tianditu not offered: needs ${TIANDITU_ENV} and the build's opt-in flag)"
             )
         notes.append(
             "高德地图 (GCJ-02): see the GCJ-02 version of this page; "

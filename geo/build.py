@@ -29,6 +29,7 @@ def build(
     out: str | os.PathLike[str] = "atlas",
     root: str | os.PathLike[str] | None = None,
     offline: bool = False,
+    tianditu: bool = False,
 ) -> list[Path]:
     """Build the atlas into ``out`` and return the files written (relative to ``out``).
 
@@ -40,6 +41,9 @@ def build(
         Data root (default: :func:`geo._paths.data_root`).
     offline
         Also make every page a single self-contained file with no network request.
+    tianditu
+        Offer the 天地图 basemap with the key in ``$TIANDITU_KEY``. Off by default: the key
+        would be written into every page.
 
     Returns
     -------
@@ -67,7 +71,15 @@ def build(
     catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus)
     links = build_links(corpus, gazetteer, concepts=concept_names(catalog))
     with atomic_dir(out) as tmp:
-        write_atlas(tmp, root=root, offline=offline, catalog=catalog, corpus=corpus, links=links)
+        write_atlas(
+            tmp,
+            root=root,
+            offline=offline,
+            catalog=catalog,
+            corpus=corpus,
+            links=links,
+            env=os.environ if tianditu else None,
+        )
         data = tmp / "data"
         write_corpus(corpus, data)
         write_json(data / "links.json", links_records(links, mentions=True), indent=1)

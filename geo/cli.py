@@ -47,13 +47,20 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
         action="store_true",
         help="make every page one self-contained file that makes no network request",
     )
+    p.add_argument(
+        "--tianditu",
+        action="store_true",
+        help="offer the 天地图 basemap with the key in $TIANDITU_KEY (written into the pages)",
+    )
     p.set_defaults(run=_run_build)
 
 
 def _run_build(args: argparse.Namespace) -> int:
     from geo.build import build
 
-    written = build(out=args.out, root=args.root, offline=args.offline)
+    written = build(
+        out=args.out, root=args.root, offline=args.offline, tianditu=args.tianditu
+    )
     for path in written:
         print(path)
     return 0

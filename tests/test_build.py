@@ -54,3 +54,12 @@ def test_cli_build_prints_the_files(tmp_path, capsys):
     printed = capsys.readouterr().out.split()
     assert "index.html" in printed and "data/provisions.csv" in printed
     assert not list(tmp_path.glob(".a.*")), "a temporary folder was left behind"
+
+
+def test_tianditu_key_only_with_the_opt_in(tmp_path, monkeypatch):
+    secret = "tkTEST0123456789"
+    monkeypatch.setenv("TIANDITU_KEY", secret)
+    build(out=tmp_path / "plain")
+    assert secret not in (tmp_path / "plain" / "atlas.html").read_text(encoding="utf-8")
+    build(out=tmp_path / "keyed", tianditu=True)
+    assert secret in (tmp_path / "keyed" / "atlas.html").read_text(encoding="utf-8")

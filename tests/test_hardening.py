@@ -502,11 +502,6 @@ def test_layers_unwritable_output(capsys, tmp_path, case):
 # --- secrets -----------------------------------------------------------------------------------
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="geo.basemaps/geo.atlas: with $TIANDITU_KEY set, `build` writes the key into every "
-    "page; the brief says never in output by default (expected: only with an explicit opt-in)",
-)
 def test_tianditu_key_not_in_output_by_default(capsys, tmp_path, monkeypatch):
     secret = "tk0123456789abcdefSECRET"
     monkeypatch.setenv("TIANDITU_KEY", secret)
