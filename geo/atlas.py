@@ -168,6 +168,7 @@ def _page(
     home: str,
     atlas: str,
     variant: Mapping[str, str] | None,
+    offline: bool = False,
 ) -> dict[str, Any]:
     catalog = shared["catalog"]
     if layout is None:
@@ -225,6 +226,10 @@ def _page(
             title = shared["plans"].get(plan, {}).get("title", plan)
             tree.append({"plan": plan, "title": title, "elements": top})
     basemaps = basemap_records(datum=shared["datum"], env=env)
+    notes = basemap_notes(datum=shared["datum"], env=env)
+    if offline:  # a single-file page for presenters fetches no tiles
+        basemaps = [b for b in basemaps if b["id"] == "none"]
+        notes = ["离线版: 无底图，仅矢量 (offline page: vector only, no tile basemap)"]
     if basemap not in {b["id"] for b in basemaps}:
         raise OutputError(
             f"basemap {basemap!r} is not offered on {shared['datum']} pages "
@@ -237,7 +242,7 @@ def _page(
         "datum": shared["datum"],
         "basemaps": basemaps,
         "basemap": basemap,
-        "basemap_notes": basemap_notes(datum=shared["datum"], env=env),
+        "basemap_notes": notes,
         "scale": am.SCALE,
         "units": shared["units"],
         "elements": records,
@@ -447,6 +452,8 @@ def write_atlas(
     from geo.gazetteer import read_gazetteer
 
     env = {} if env is None else env
+    if offline:  # single files for presenters: vector only, no tiles, no 高德 variant
+        basemap, amap = "none", False
     if datum_of(basemap) == "gcj02":
         raise OutputError("basemap 'amap' is written as the gcj02/ variant: pass amap=True instead")
     out = Path(out)
@@ -498,6 +505,7 @@ def write_atlas(
                     home=f"{up}index.html",
                     atlas=ATLAS_PAGE,
                     variant=variant,
+                    offline=offline,
                 )
                 html = render_page(
                     model,
@@ -509,13 +517,9 @@ def write_atlas(
     except OSError as exc:
         raise OutputError(f"cannot write the atlas into {out}: {exc}; check the folder") from None
     if offline:
-        try:
-            from geo.offline import make_offline
-        except ImportError:
-            raise OutputError(
-                "--offline needs geo.offline.make_offline, which is not available yet"
-            ) from None
-        written = list(make_offline(out, written))
+        from geo.offline import make_offline
+
+        written = make_offline(out, written)
     return sorted(written)
 
 
