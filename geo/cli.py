@@ -58,9 +58,7 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 def _run_build(args: argparse.Namespace) -> int:
     from geo.build import build
 
-    written = build(
-        out=args.out, root=args.root, offline=args.offline, tianditu=args.tianditu
-    )
+    written = build(out=args.out, root=args.root, offline=args.offline, tianditu=args.tianditu)
     for path in written:
         print(path)
     return 0
@@ -412,6 +410,93 @@ def _run_place(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- export (geo.export) ---------------------------------------------------------------------
+
+
+def _split(values: list[str] | None) -> list[str]:
+    return [v.strip() for raw in values or [] for v in raw.split(",") if v.strip()]
+
+
+def _add_export(sub: argparse._SubParsersAction) -> None:
+    from geo.export import CRSS, FORMATS, LAYERS
+
+    p = sub.add_parser("export", help="write every layer for GIS, in the format and CRS you need")
+    _common(p)
+    p.add_argument(
+        "--format",
+        action="append",
+        metavar="FORMAT",
+        help=f"{'|'.join(FORMATS)}; repeat or comma-separate (default: gpkg)",
+    )
+    p.add_argument("--crs", default="wgs84", help=f"{'|'.join(CRSS)} (default: wgs84)")
+    p.add_argument("--out", type=Path, help="output folder (created if missing)")
+    p.add_argument(
+        "--layer",
+        action="append",
+        metavar="NAME",
+        help=f"only these layers; repeat or comma-separate ({', '.join(LAYERS)})",
+    )
+    p.add_argument(
+        "--csv-geometry", default="wkt", choices=["wkt", "centroid"], help="CSV geometry column"
+    )
+    p.add_argument("--list-layers", action="store_true", help="list the layers and stop")
+    p.set_defaults(run=_run_export)
+
+
+def _run_export(args: argparse.Namespace) -> int:
+    from geo.errors import OutputError
+    from geo.export import LAYERS, export
+
+    if args.list_layers:
+        print("\n".join(LAYERS))
+        return 0
+    if args.out is None:
+        raise OutputError("export needs an output folder; add --out DIR")
+    files = export(
+        out=args.out,
+        formats=_split(args.format) or ["gpkg"],
+        crs=args.crs,
+        layers=_split(args.layer) or None,
+        root=args.root,
+        csv_geometry=args.csv_geometry,
+    )
+    for path in files:
+        print(path)
+    return 0
+
+
+# --- figure (geo.figure) ---------------------------------------------------------------------
+
+
+def _add_figure(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("figure", help="render a static figure (PNG or PDF) of one layout")
+    _common(p)
+    p.add_argument("layout", nargs="?", help="layout id (see --list)")
+    p.add_argument("--format", default="png", choices=["png", "pdf"], help="default: png")
+    p.add_argument("--out", type=Path, help="output file (default: LAYOUT.FORMAT)")
+    p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default: 150)")
+    p.add_argument("--list", action="store_true", help="list the layouts and stop")
+    p.set_defaults(run=_run_figure)
+
+
+def _run_figure(args: argparse.Namespace) -> int:
+    from geo.errors import OutputError
+
+    if args.list:
+        from geo.catalog import read_catalog
+
+        for layout in read_catalog(root=args.root).layouts:
+            print(f"{layout.id}\t{layout.name}")
+        return 0
+    if not args.layout:
+        raise OutputError("figure needs a layout id; run `gansu-atlas figure --list`")
+    from geo.figure import render_figure
+
+    path = render_figure(args.layout, fmt=args.format, out=args.out, root=args.root, dpi=args.dpi)
+    print(path)
+    return 0
+
+
 _ADDERS = [
     _add_build,
     _add_provisions,
@@ -421,6 +506,8 @@ _ADDERS = [
     _add_layers,
     _add_links,
     _add_place,
+    _add_export,
+    _add_figure,
 ]
 
 
