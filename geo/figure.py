@@ -92,16 +92,27 @@ def _rect(xy: tuple[float, float], w: float, h: float, face: str) -> Any:
     return Rectangle(xy, w, h, facecolor=face, edgecolor="black", linewidth=0.6, zorder=9)
 
 
-def _north_arrow(ax: Any) -> None:
+def _north_arrow(ax: Any, *, crs: Any, x0: float, x1: float, y0: float, y1: float) -> None:
+    """Draw an arrow to true north at the top right (meridians converge in a conic CRS)."""
+    import math
+
+    from pyproj import Transformer
+
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    x, y = x1 - 0.06 * (x1 - x0), y1 - 0.16 * (y1 - y0)
+    lon, lat = to_map.transform(x, y, direction="INVERSE")
+    nx, ny = to_map.transform(lon, lat + 0.5)
+    length = math.hypot(nx - x, ny - y)
+    size = 0.08 * (y1 - y0)
+    tip = (x + (nx - x) / length * size, y + (ny - y) / length * size)
     ax.annotate(
         "",
-        xy=(0.95, 0.95),
-        xytext=(0.95, 0.86),
-        xycoords="axes fraction",
+        xy=tip,
+        xytext=(x, y),
         arrowprops={"facecolor": "black", "width": 3, "headwidth": 10, "headlength": 10},
         zorder=10,
     )
-    ax.text(0.95, 0.96, "N 北", transform=ax.transAxes, ha="center", va="bottom", fontsize=9)
+    ax.text(tip[0], tip[1] + 0.01 * (y1 - y0), "N 北", ha="center", va="bottom", fontsize=9)
 
 
 def _lines(geom: Any) -> list[Any]:
@@ -110,6 +121,21 @@ def _lines(geom: Any) -> list[Any]:
     if geom.geom_type == "LineString":
         return [geom]
     return [g for g in getattr(geom, "geoms", []) if g.geom_type == "LineString"]
+
+
+def _seats(frames: list[Any], crs: Any) -> dict[str, tuple[float, float]]:
+    """Map adcode -> projected seat (x, y) of the given unit frames."""
+    from pyproj import Transformer
+
+    to_map = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
+    seats: dict[str, tuple[float, float]] = {}
+    for frame in frames:
+        for code, lon, lat in zip(
+            frame["adcode"], frame["seat_lon"], frame["seat_lat"], strict=True
+        ):
+            if lon == lon and lat == lat:  # not NaN
+                seats[str(code)] = to_map.transform(float(lon), float(lat))
+    return seats
 
 
 def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_title: str) -> Any:
@@ -133,8 +159,10 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
     base["prefecture"].boundary.plot(ax=ax, color="#888888", linewidth=0.6)
     base["province"].boundary.plot(ax=ax, color="#333333", linewidth=1.1)
 
+    seats = _seats([base["context"], base["prefecture"], base["county"]], feats.crs)
     kinds = catalog.kinds
     present: list[str] = []
+    styles: set[str] = set()
     labels: list[tuple[float, float, str, str]] = []
     order = {k: kinds[k].order for k in kinds}
     rows = feats.sort_values(
@@ -148,6 +176,13 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
         if row.kind not in present:
             present.append(row.kind)
         one = feats.loc[[_]]
+        styles.add(
+            "partial"
+            if row.part == "partial"
+            else "stated"
+            if _basis_stated(row.basis)
+            else "inferred"
+        )
         if row.part == "partial":
             one.plot(ax=ax, facecolor="none", edgecolor=kind.colour, hatch="////", linewidth=0.8)
             continue
@@ -189,13 +224,15 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
             ax.plot(g.x, g.y, marker="o", markersize=6, color=kind.colour, mec="white", zorder=7)
         if row.part != "site" and len(geoms) == 1:
             labels.append((geoms[0].x, geoms[0].y, str(row["name"]), "point"))
+        elif row.part != "site":
+            labels += _member_labels(geoms, row.members, seats, tolerance=(x1 - x0) * 0.02)
 
     _place_labels(ax, labels, x1 - x0)
 
     ax.set_xlim(x0, x1)
     ax.set_ylim(y0, y1)
     _scale_bar(ax, x0=x0, x1=x1, y0=y0, y1=y1)
-    _north_arrow(ax)
+    _north_arrow(ax, crs=feats.crs, x0=x0, x1=x1, y0=y0, y1=y1)
 
     handles: list[Any] = []
     for k in sorted(present, key=lambda k: (order[k], k)):
@@ -207,11 +244,19 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
             handles.append(Line2D([], [], color=kind.colour, marker="o", lw=0, ms=6, label=label))
         else:
             handles.append(Patch(facecolor=kind.colour, alpha=0.45, label=label))
-    handles += [
-        Patch(facecolor="#999999", alpha=0.45, label="原文明示 stated"),
-        Patch(facecolor="#dddddd", hatch="..", edgecolor="#999999", label="推断 inferred"),
-        Patch(facecolor="none", hatch="////", edgecolor="#999999", label="部分区域 partial"),
-    ]
+    for style, patch in (
+        ("stated", Patch(facecolor="#999999", alpha=0.45, label="原文明示 stated")),
+        (
+            "inferred",
+            Patch(facecolor="#dddddd", hatch="..", edgecolor="#999999", label="推断 inferred"),
+        ),
+        (
+            "partial",
+            Patch(facecolor="none", hatch="////", edgecolor="#999999", label="部分区域 partial"),
+        ),
+    ):
+        if style in styles:
+            handles.append(patch)
     fig.legend(
         handles=handles,
         loc="upper left",
@@ -234,6 +279,27 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
         va="bottom",
     )
     return fig
+
+
+def _member_labels(
+    geoms: Any, members: Any, seats: dict[str, tuple[float, float]], *, tolerance: float
+) -> list[tuple[float, float, str, str]]:
+    """Label each point of a multi-point element with the member whose seat is nearest."""
+    try:
+        recs = json.loads(members) if isinstance(members, str) else list(members or [])
+    except (ValueError, TypeError):
+        return []
+    named = [
+        (seats[str(m.get("adcode"))], str(m.get("name") or m.get("unit") or ""))
+        for m in recs
+        if isinstance(m, dict) and str(m.get("adcode")) in seats
+    ]
+    out = []
+    for g in geoms:
+        best = min(named, key=lambda n: (n[0][0] - g.x) ** 2 + (n[0][1] - g.y) ** 2, default=None)
+        if best and best[1] and (best[0][0] - g.x) ** 2 + (best[0][1] - g.y) ** 2 <= tolerance**2:
+            out.append((g.x, g.y, best[1], "point"))
+    return out
 
 
 def _place_labels(ax: Any, labels: list[tuple[float, float, str, str]], span: float) -> None:
@@ -335,6 +401,7 @@ def render_figure(
         "svg.hashsalt": "gansu-atlas",
         "hatch.linewidth": 0.5,
         "axes.unicode_minus": False,
+        "pdf.fonttype": 42,  # embed TrueType: Chinese in the PDF stays selectable text
     }
     meta: dict[str, Any] = (
         {"Software": None}
@@ -362,6 +429,9 @@ def _save(fig: Any, target: Path, *, fmt: str, dpi: int, metadata: dict[str, Any
     try:
         with os.fdopen(fd, "wb") as fh:
             fig.savefig(fh, format=fmt, dpi=dpi, metadata=metadata)
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(tmp, 0o666 & ~umask)  # mkstemp makes 0600; give the usual file mode
         os.replace(tmp, target)
     except OSError as exc:
         raise OutputError(
