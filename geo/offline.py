@@ -46,15 +46,15 @@ def _inline_css(css: str, *, folder: Path, page: Path | None) -> str:
     return _CSS_URL.sub(lambda m: f'url("{_data_uri(folder / m["url"], page)}")', css)
 
 
-def inline_page(html: str, *, base: Path, page: Path | None = None) -> str:
+def inline_page(html: str, *, assets_dir: Path, page: Path | None = None) -> str:
     """Return ``html`` with its local scripts and stylesheets inlined.
 
     Parameters
     ----------
     html
         A page written by :mod:`geo.atlas`.
-    base
-        The folder the page's relative ``src``/``href`` are resolved from.
+    assets_dir
+        The folder the page's relative ``src``/``href`` are resolved from (the page's folder).
     page
         The page's path, named in error messages.
 
@@ -68,16 +68,16 @@ def inline_page(html: str, *, base: Path, page: Path | None = None) -> str:
     >>> import tempfile, pathlib
     >>> d = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (d / "a.js").write_text("var s = '</script>';")
-    >>> inline_page('<script src="a.js"></script>', base=d)
+    >>> inline_page('<script src="a.js"></script>', assets_dir=d)
     "<script>var s = '<\\\\/script>';</script>"
     """
 
     def script(m: re.Match[str]) -> str:
-        js = _read(base / m["src"], page).decode("utf-8")
+        js = _read(assets_dir / m["src"], page).decode("utf-8")
         return "<script>" + js.replace("</script", "<\\/script") + "</script>"
 
     def stylesheet(m: re.Match[str]) -> str:
-        path = base / m["href"]
+        path = assets_dir / m["href"]
         css = _inline_css(_read(path, page).decode("utf-8"), folder=path.parent, page=page)
         return "<style>" + css.replace("</style", "<\\/style") + "</style>"
 
@@ -100,12 +100,14 @@ def make_offline(out: Path, written: Iterable[Path]) -> list[Path]:
     """
     out = Path(out)
     written = [Path(p) for p in written]
-    for page in written:
-        if page.suffix == ".html":
-            html = page.read_text(encoding="utf-8")
-            text = inline_page(html, base=page.parent, page=page)
-            with open(page, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-    static = out / "static"
-    shutil.rmtree(static, ignore_errors=True)
+    # Inline every page first, write afterwards: a missing asset leaves no half-rewritten output.
+    texts = {
+        page: inline_page(page.read_text(encoding="utf-8"), assets_dir=page.parent, page=page)
+        for page in written
+        if page.suffix == ".html"
+    }
+    for page, text in texts.items():
+        with open(page, "w", encoding="utf-8", newline="\n") as fh:
+            fh.write(text)
+    shutil.rmtree(out / "static", ignore_errors=True)
     return sorted(p for p in written if p.exists())

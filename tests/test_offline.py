@@ -11,7 +11,7 @@ from browser import needs_chromium, open_browser, open_page
 from geo.build import build
 from geo.catalog import read_catalog
 from geo.errors import OutputError
-from geo.offline import inline_page
+from geo.offline import inline_page, make_offline
 
 
 @pytest.fixture(scope="module")
@@ -36,16 +36,44 @@ def test_pages_reference_no_file_and_no_host(offline):
         assert "L.map" in html or page.name == "index.html"
 
 
+def _outside_scripts(html: str) -> str:
+    return re.sub(r"<(script|style)\b[^>]*>.*?</\1>", "", html, flags=re.S)
+
+
+def test_no_attribute_points_at_a_host_or_at_static(offline):
+    pages = sorted(offline.rglob("*.html"))
+    assert len(pages) > 10
+    for page in pages:
+        html = _outside_scripts(page.read_text(encoding="utf-8"))
+        assert not re.search(r"(?:src|href)=[\"']?(?:https?:|//|[./]*static/)", html), page
+        assert "static/leaflet" not in page.read_text(encoding="utf-8"), page
+
+
+def test_rebuild_is_byte_identical(offline, tmp_path):
+    again = tmp_path / "atlas"
+    build(out=again, offline=True)
+    for page in sorted(offline.glob("*.html")):
+        assert (again / page.name).read_bytes() == page.read_bytes(), page.name
+
+
+def test_make_offline_missing_asset_leaves_pages_untouched(tmp_path):
+    page = tmp_path / "a.html"
+    page.write_text('<script src="static/leaflet/leaflet.js"></script>', encoding="utf-8")
+    with pytest.raises(OutputError, match=r"leaflet\.js is missing \(referenced by a\.html\)"):
+        make_offline(tmp_path, [page])
+    assert page.read_text(encoding="utf-8") == '<script src="static/leaflet/leaflet.js"></script>'
+
+
 def test_missing_asset_is_one_clear_error(tmp_path):
     with pytest.raises(OutputError, match=r"leaflet.js is missing.*pip install"):
-        inline_page('<script src="leaflet.js"></script>', base=tmp_path)
+        inline_page('<script src="leaflet.js"></script>', assets_dir=tmp_path)
 
 
 def test_css_images_become_data_uris(tmp_path):
     (tmp_path / "images").mkdir()
     (tmp_path / "images" / "a.png").write_bytes(b"\x89PNG")
     (tmp_path / "s.css").write_text(".x{background:url(images/a.png)}", encoding="utf-8")
-    html = inline_page('<link rel="stylesheet" href="s.css"/>', base=tmp_path)
+    html = inline_page('<link rel="stylesheet" href="s.css"/>', assets_dir=tmp_path)
     assert html == '<style>.x{background:url("data:image/png;base64,iVBORw==")}</style>'
 
 
@@ -67,18 +95,74 @@ def test_offline_page_makes_zero_requests(offline, browser, viewport):
     assert s.problems() == []
 
 
+def _strict(browser, page: Path, *, own: tuple[Path, ...], hash: str = "", size=(1280, 800)):
+    """Open ``page`` with EVERY request but the ``own`` files aborted and recorded."""
+    context = browser.new_context(viewport={"width": size[0], "height": size[1]})
+    tab = context.new_page()
+    allowed = {p.resolve().as_uri() for p in own}
+    seen: list[str] = []
+    errors: list[str] = []
+
+    def route(r) -> None:
+        url = r.request.url.split("#")[0]
+        if url in allowed:
+            r.continue_()
+        else:
+            seen.append(url[:80])
+            r.abort()
+
+    context.route("**/*", route)
+    tab.on("request", lambda q: None if q.url.split("#")[0] in allowed else seen.append(q.url[:80]))
+    tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
+    tab.on("pageerror", lambda e: errors.append(str(e)))
+    tab.goto(page.resolve().as_uri() + hash)
+    return tab, seen, errors
+
+
 @needs_chromium
 @pytest.mark.browser
-def test_offline_page_works_inside_an_iframe(offline, browser):
-    host = offline / "embed.html"
+def test_strict_zero_requests_even_to_local_files(offline, browser):
+    page = offline / "lz_yihe_liangji_sidai.html"
+    tab, seen, errors = _strict(browser, page, own=(page,), hash="#concept=lz_yihe_xinqu")
+    tab.wait_for_selector("body[data-atlas-ready]", state="attached", timeout=20_000)
+    tab.wait_for_selector("#atlas-panel:not([hidden])", timeout=10_000)
+    assert read_catalog().get("lz_yihe_xinqu").quotes[0].text in tab.inner_text("#atlas-panel")
+    assert tab.locator("path.leaflet-interactive").count() > 50
+    tab.wait_for_timeout(300)  # anything lazily fetched after ready would be recorded here
+    assert seen == []
+    assert errors == []
+    tab.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_strict_recorder_catches_a_local_asset(tmp_path, browser):
+    """Control: the recorder does see a page that still loads a file next to it."""
+    (tmp_path / "x.js").write_text("document.body.dataset.atlasReady = 1;", encoding="utf-8")
+    page = tmp_path / "p.html"
+    page.write_text('<!doctype html><body><script src="x.js"></script>', encoding="utf-8")
+    tab, seen, _ = _strict(browser, page, own=(page,))
+    tab.wait_for_load_state("load")
+    assert any(u.endswith("/x.js") for u in seen)
+    tab.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_offline_page_works_inside_an_iframe(offline, browser, tmp_path):
+    page = tmp_path / "sipingyilang.html"  # a copy: the single file is all a host needs
+    page.write_bytes((offline / page.name).read_bytes())
+    host = tmp_path / "embed.html"
     host.write_text(
         '<!doctype html><meta charset="utf-8"><iframe src="sipingyilang.html" width="900" '
         'height="600"></iframe>',
         encoding="utf-8",
     )
-    s = open_page(browser, host, wait="iframe")
-    frame = s.page.frame_locator("iframe")
+    tab, seen, errors = _strict(browser, host, own=(host, page))
+    frame = tab.frame_locator("iframe")
     frame.locator("body[data-atlas-ready]").wait_for(state="attached", timeout=20_000)
     assert frame.locator("path.leaflet-interactive").count() > 50
-    assert s.blocked == []
-    assert s.problems() == []
+    assert frame.locator(".leaflet-container").first.is_visible()
+    assert seen == []
+    assert errors == []
+    tab.context.close()
