@@ -58,6 +58,7 @@ def test_presenter_builds_and_embeds(executed):
     text = executed["presenter"]
     assert "lz_yihe_liangji_sidai.html#concept=lz_yihe_xinqu" in text
     assert "<iframe" in text
+    assert "lz.png True" in text
 
 
 @pytest.mark.parametrize("name", NAMES)
