@@ -176,17 +176,20 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
         if row.kind not in present:
             present.append(row.kind)
         one = feats.loc[[_]]
-        styles.add(
-            "partial"
-            if row.part == "partial"
-            else "stated"
-            if _basis_stated(row.basis)
-            else "inferred"
-        )
+        if row.kind != "scope":
+            styles.add(
+                "partial"
+                if row.part == "partial"
+                else "stated"
+                if _basis_stated(row.basis)
+                else "inferred"
+            )
         if row.part == "partial":
             one.plot(ax=ax, facecolor="none", edgecolor=kind.colour, hatch="////", linewidth=0.8)
             continue
-        if _basis_stated(row.basis):
+        if row.kind == "scope":  # the plan area: a light wash, not a fill that hides the rest
+            one.plot(ax=ax, facecolor=kind.colour, alpha=0.15, edgecolor="none")
+        elif _basis_stated(row.basis):
             one.plot(ax=ax, facecolor=kind.colour, alpha=0.45, edgecolor="none")
         else:
             one.plot(ax=ax, facecolor=_lighten(kind.colour), alpha=0.5, edgecolor="none")
@@ -206,11 +209,14 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
             ax.annotate(
                 "",
                 xy=(xs[-1], ys[-1]),
-                xytext=(xs[-2], ys[-2]),
+                # a short head on the last segment, so the line stays dashed (示意)
+                xytext=(xs[-1] - 0.02 * (xs[-1] - xs[-2]), ys[-1] - 0.02 * (ys[-1] - ys[-2])),
                 arrowprops={"arrowstyle": "-|>", "color": kind.colour, "lw": 2.2},
                 zorder=5,
             )
-            mid = line.interpolate(0.5, normalized=True)
+        longest = max(_lines(row.geometry), key=lambda g: g.length, default=None)
+        if longest is not None:  # one label per element, on its longest line
+            mid = longest.interpolate(0.5, normalized=True)
             labels.append((mid.x, mid.y, f"{row['name']}（示意）", "line"))
 
     for _, row in rows[rows.geometry_type.eq("point") | rows.part.eq("site")].iterrows():
@@ -243,7 +249,8 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
         elif kind.geometry == "point":
             handles.append(Line2D([], [], color=kind.colour, marker="o", lw=0, ms=6, label=label))
         else:
-            handles.append(Patch(facecolor=kind.colour, alpha=0.45, label=label))
+            alpha = 0.15 if k == "scope" else 0.45
+            handles.append(Patch(facecolor=kind.colour, alpha=alpha, ec=kind.colour, label=label))
     for style, patch in (
         ("stated", Patch(facecolor="#999999", alpha=0.45, label="原文明示 stated")),
         (
