@@ -537,3 +537,13 @@ def test_offline_page_makes_no_request(hostile_offline, browser, page):
     assert s.blocked == []
     assert s.problems() == []
     assert_clean(s)
+
+
+def test_figure_of_the_hostile_layout(tmp_path, capsys):
+    """Mathtext ($…$, one malformed), markup and quotes in names: the figure still renders."""
+    h = hostile_root(tmp_path)
+    out = tmp_path / "hostile.png"
+    code = main(["figure", h.layout, "--root", str(h.root), "--out", str(out)])
+    err = capsys.readouterr().err
+    assert code == 0, err
+    assert out.read_bytes().startswith(b"\x89PNG")
