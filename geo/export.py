@@ -25,6 +25,7 @@ import geopandas as gpd
 import numpy as np
 import pandas as pd
 import pyogrio
+import pyogrio.errors
 import shapely
 
 from geo.errors import OutputError
@@ -405,6 +406,7 @@ def export_layers(
             frame = _oriented(_rounded(_in_crs(frame, crs), crs))
         prepared[name] = frame
     out = Path(out)
+    created = not out.exists()
     try:
         out.mkdir(parents=True, exist_ok=True)
         tmp = Path(tempfile.mkdtemp(prefix=".export.", dir=out))
@@ -425,8 +427,12 @@ def export_layers(
         files = sorted(p for p in tmp.iterdir() if p.is_file())
         for path in files:
             os.replace(path, out / path.name)
-    except OSError as exc:
-        raise OutputError(f"cannot write to '{out}' ({exc}); choose a writable --out") from None
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        shutil.rmtree(tmp, ignore_errors=True)
+        if created:  # a folder this export made holds nothing else: leave no trace
+            shutil.rmtree(out, ignore_errors=True)
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise OutputError(f"cannot write to '{out}' ({first}); choose a writable --out") from None
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return sorted(out / p.name for p in files)

@@ -184,3 +184,19 @@ def test_a_failed_write_leaves_nothing(layers, tmp_path, monkeypatch):
     with pytest.raises(OutputError):
         export_layers({"province": layers["province"]}, out=tmp_path, formats=["csv", "topojson"])
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_gdal_error_is_one_line_and_removes_the_new_folder(layers, tmp_path, monkeypatch):
+    import pyogrio.errors
+
+    import geo.export as ex
+
+    def broken(*args, **kwargs):
+        raise pyogrio.errors.DataSourceError("driver refused\nsecond line")
+
+    monkeypatch.setattr(ex, "_write_geojson", broken)
+    out = tmp_path / "new" / "out"
+    with pytest.raises(OutputError) as info:
+        export_layers({"province": layers["province"]}, out=out, formats=["csv", "geojson"])
+    assert "driver refused" in str(info.value) and "\n" not in str(info.value)
+    assert not out.exists()
