@@ -16,7 +16,7 @@ system-deps:
 	bash scripts/system-deps.sh
 
 install-test: system-deps
-	$(PIP) install -q -e ".[test]"
+	$(PIP) install -q -e ".[test,rebuild]"
 
 test: install-test
 	$(PYTHON) -m pytest
