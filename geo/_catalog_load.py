@@ -144,9 +144,10 @@ def _ontology(
         )
         for k, v in data.get("part", {}).items()
     }
-    for what, table in (("kind", kinds), ("role", roles), ("basis", bases)):
-        if not table and path.is_file():
-            problems.add(path.name, f"defines no [{what}.*] table", f"add the {what}s")
+    if data or not path.is_file():  # an unreadable file is one problem, already reported
+        for what, table in (("kind", kinds), ("role", roles), ("basis", bases)):
+            if not table and path.is_file():
+                problems.add(path.name, f"defines no [{what}.*] table", f"add [{what}.NAME] tables")
     return kinds, roles, bases, parts
 
 
@@ -716,6 +717,8 @@ def load(
     if not folder.is_dir():
         raise CatalogError([f"{folder}: the catalog folder is missing; restore layers/concepts/"])
     kinds, roles, bases, parts = _ontology(folder / ONTOLOGY, problems)
+    if problems.lines:  # every element is checked against the ontology: report its problems alone
+        raise CatalogError(problems.lines)
     loader = _Loader(
         gazetteer=gazetteer,
         corpus=corpus,

@@ -254,11 +254,6 @@ def test_broken_layouts_file(capsys, catalog_root):
     assert problems and all(p.startswith("  - layouts.toml: layout bad id: ") for p in problems)
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="geo._catalog_load: a kinds.toml that is not TOML gives 809 problems (every element's "
-    "kind, role and basis 'unknown'); expected the kinds.toml problem alone, the cause not buried",
-)
 def test_broken_ontology_is_one_problem(capsys, catalog_root):
     replace_file(catalog_root / "concepts" / "kinds.toml", "[kind.core\n")
     code, out, err = run(capsys, "concepts", "--root", catalog_root)
