@@ -199,6 +199,27 @@ def _few(items: Sequence[Any], n: int = 5) -> str:
     return shown + (f" and {len(items) - n} more" if len(items) > n else "")
 
 
+def is_adcode(value: Any) -> bool:
+    """True for a 6-digit adcode string.
+
+    Examples
+    --------
+    >>> is_adcode("620702"), is_adcode("62070"), is_adcode(620702)
+    (True, False, False)
+    """
+    return isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()
+
+
+def check_adcodes(codes: Iterable[Any], *, source: str | os.PathLike[str]) -> None:
+    """Raise :class:`BoundaryError` naming the rows whose adcode is missing or malformed."""
+    bad = [f"row {i}" for i, c in enumerate(codes) if not is_adcode(c)]
+    if bad:
+        raise BoundaryError(
+            f"boundary layer {source} has missing or malformed adcodes (6-digit strings "
+            f"expected) at {_few(bad)}; fill them from the source index"
+        )
+
+
 def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
     """Check a units layer; raise :class:`BoundaryError` with a one-line message if it is bad.
 
@@ -227,16 +248,7 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
             "reproject with gdf.to_crs(4326)"
         )
     codes = gdf["adcode"]
-    bad = [
-        f"row {i}"
-        for i, c in enumerate(codes)
-        if not (isinstance(c, str) and len(c) == 6 and c.isascii() and c.isdigit())
-    ]
-    if bad:
-        raise BoundaryError(
-            f"{where} has missing or malformed adcodes (6-digit strings expected) at "
-            f"{_few(bad)}; fill them from the source index"
-        )
+    check_adcodes(codes, source=source)
     counts = Counter(zip(codes, gdf["level"], strict=True))
     dups = sorted({code for (code, _), n in counts.items() if n > 1})
     if dups:

@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._paths import data_root
+from geo.boundaries import check_adcodes, is_adcode
 from geo.errors import BoundaryError, DataError, UnknownNameError
 
 __all__ = [
@@ -303,10 +304,6 @@ def read_gazetteer(*, root: str | os.PathLike[str] | None = None) -> Gazetteer:
     )
 
 
-def _is_adcode(value: Any) -> bool:
-    return isinstance(value, str) and len(value) == 6 and value.isascii() and value.isdigit()
-
-
 def _str_list(raw: Any, where: str, field: str, problems: list[str]) -> list[str]:
     if raw is None:
         return []
@@ -328,7 +325,7 @@ def _read_units(raw: Any, problems: list[str]) -> dict[str, Unit]:
             continue
         adcode, name, level = item.get("adcode"), item.get("name"), item.get("level")
         parent = item.get("parent", "")
-        if not isinstance(adcode, str) or not _is_adcode(adcode):
+        if not isinstance(adcode, str) or not is_adcode(adcode):
             problems.append(f'{where}: adcode {adcode!r} must be a 6-digit string like "620100"')
             continue
         if not isinstance(name, str) or not name.strip():
@@ -337,7 +334,7 @@ def _read_units(raw: Any, problems: list[str]) -> dict[str, Unit]:
         if level not in LEVELS:
             problems.append(f"{where}: level {level!r} must be one of {', '.join(LEVELS)}")
             continue
-        if parent and not _is_adcode(parent):
+        if parent and not is_adcode(parent):
             problems.append(f"{where}: parent {parent!r} must be a 6-digit adcode")
             continue
         if adcode in units:
@@ -497,14 +494,10 @@ def _layer_units(path: Path) -> dict[str, str] | None:
         raise BoundaryError(
             f"boundary layer {path} cannot be read as GeoJSON ({reason}); {_LAYER_FIX}"
         ) from None
-    names: dict[str, str] = {}
-    for row, feature in enumerate(features, 1):
-        props = feature.get("properties") if isinstance(feature, dict) else None
-        adcode = props.get("adcode") if isinstance(props, dict) else None
-        if not isinstance(adcode, str) or not adcode:
-            raise BoundaryError(f"boundary layer {path}: feature {row} has no adcode; {_LAYER_FIX}")
-        names[adcode] = str(props.get("name", "")) if isinstance(props, dict) else ""
-    return names
+    props = [f.get("properties") if isinstance(f, dict) else None for f in features]
+    props = [p if isinstance(p, dict) else {} for p in props]
+    check_adcodes([p.get("adcode") for p in props], source=path)
+    return {p["adcode"]: str(p.get("name", "")) for p in props}
 
 
 def _check_layers(units: Mapping[str, Unit], folder: Path, problems: list[str]) -> None:

@@ -250,7 +250,9 @@ def test_unreadable_boundary_layer_is_one_problem(tmp_path):
     data = json.loads((ROOT / "boundaries" / "counties.geojson").read_text(encoding="utf-8"))
     del data["features"][3]["properties"]["adcode"]
     counties.write_text(json.dumps(data), encoding="utf-8")
-    with pytest.raises(DataError, match="feature 4 has no adcode"):
+    with pytest.raises(
+        DataError, match=r"counties.geojson has missing or malformed adcodes .* row 3;"
+    ):
         read_gazetteer(root=root)
 
 

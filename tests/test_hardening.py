@@ -364,17 +364,7 @@ def test_bad_boundaries_units(capsys, tmp_path, case):
         documented(line, root=root)
 
 
-_MALFORMED = pytest.mark.xfail(
-    strict=True,
-    reason="geo.gazetteer: a malformed adcode (62082) in counties.geojson is reported as "
-    "'unit 62082 (灵台县) of the boundary layers is not in the gazetteer; add a [[unit]]' (wrong "
-    "fix, no file named); expected the boundary layer's error naming counties.geojson and the row",
-)
-
-
-@pytest.mark.parametrize(
-    "case", ["invalid", "null", "crs", pytest.param("adcode-malformed", marks=_MALFORMED)]
-)
+@pytest.mark.parametrize("case", ["invalid", "null", "crs", "adcode-malformed"])
 def test_bad_boundaries_concepts_and_layers(capsys, tmp_path, case):
     """The catalog reads the counties too and stops on them; `layers` writes nothing."""
     root = link_root(tmp_path)
@@ -481,9 +471,7 @@ def test_build_refuses_the_data_root_as_output(capsys, tmp_path):
 @needs("build")
 @pytest.mark.parametrize(
     "case",
-    [
-        c for c in OUTPUT_CASES
-    ],
+    [c for c in OUTPUT_CASES],
 )
 def test_build_unwritable_output(capsys, tmp_path, case):
     _check_unwritable(capsys, tmp_path, case, "build")
