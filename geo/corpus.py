@@ -105,6 +105,7 @@ __all__ = [
     "Provision",
     "Repair",
     "Skip",
+    "flat_rows",
     "parse_text",
     "read_corpus",
     "write_corpus",
@@ -349,6 +350,23 @@ def corpus_rows(corpus: Corpus) -> list[dict[str, object]]:
     return [p.as_dict() for p in corpus.provisions]
 
 
+def flat_rows(corpus: Corpus) -> list[tuple[str, ...]]:
+    """The provisions as flat text rows for tables (CSV, GIS): the columns of :data:`COLUMNS`
+    with ``heading`` joined by `` > `` and ``lines`` written ``a-b;c-d``."""
+    return [
+        (
+            prov.id,
+            prov.document,
+            prov.plan,
+            prov.kind,
+            " > ".join(prov.heading),
+            prov.text,
+            ";".join(f"{a}-{b}" for a, b in prov.lines),
+        )
+        for prov in corpus.provisions
+    ]
+
+
 def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
     """Write the provisions as JSON at ``path`` and as CSV beside it (same stem, ``.csv``).
 
@@ -368,17 +386,6 @@ def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    for prov in corpus.provisions:
-        writer.writerow(
-            [
-                prov.id,
-                prov.document,
-                prov.plan,
-                prov.kind,
-                " > ".join(prov.heading),
-                prov.text,
-                ";".join(f"{a}-{b}" for a, b in prov.lines),
-            ]
-        )
+    writer.writerows(flat_rows(corpus))
     csv_path = write_text(path.with_suffix(".csv"), buf.getvalue())
     return [json_path, csv_path]

@@ -159,7 +159,7 @@ def collect_layers(
     """
     from geo.boundaries import read_units
     from geo.catalog import read_catalog
-    from geo.corpus import corpus_rows, read_corpus
+    from geo.corpus import COLUMNS, flat_rows, read_corpus
     from geo.gazetteer import read_gazetteer
     from geo.links import build_links, concept_names, links_records
 
@@ -180,18 +180,7 @@ def collect_layers(
 
         layers.update(_concepts(catalog, read_units(root=root), read_context(root=root)))
     if "provisions" in wanted:
-        rows = corpus_rows(corpus)
-        layers["provisions"] = pd.DataFrame(
-            {
-                "id": [r["id"] for r in rows],
-                "document": [r["document"] for r in rows],
-                "plan": [r["plan"] for r in rows],
-                "kind": [r["kind"] for r in rows],
-                "heading": [" > ".join(r["heading"]) for r in rows],
-                "text": [r["text"] for r in rows],
-                "lines": [";".join(f"{a}-{b}" for a, b in r["lines"]) for r in rows],
-            }
-        )
+        layers["provisions"] = pd.DataFrame(flat_rows(corpus), columns=list(COLUMNS))
     if "links" in wanted:
         links = build_links(corpus, gazetteer, concepts=concept_names(catalog))
         records = links_records(links)
@@ -283,7 +272,7 @@ def _write_topojson(frame: gpd.GeoDataFrame, path: Path, *, name: str) -> None:
     topo = topojson.Topology(frame, object_name=name, prequantize=1e6, toposimplify=False)
     # keep the package's key order (GDAL recognises TopoJSON by "type" near the start) and
     # write Chinese as characters, not \u escapes
-    data = json.loads(topo.to_json())
+    data = json.loads(str(topo.to_json()))
     path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
 
 
