@@ -7,6 +7,7 @@ The model is what a page's script reads (as JSON); its shape is documented in
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -166,13 +167,7 @@ def _member(m: Any, catalog: Any, names: Mapping[str, str]) -> dict[str, Any]:
     if m.via:
         rec["via"] = m.via
     if m.site is not None:
-        rec["site"] = {
-            "lon": m.site.lon,
-            "lat": m.site.lat,
-            "basis": m.site.basis,
-            "source": m.site.source,
-            "precision_deg": m.site.precision_deg,
-        }
+        rec["site"] = dataclasses.asdict(m.site)
     return rec
 
 

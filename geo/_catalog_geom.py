@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -148,13 +149,7 @@ def _member_rows(
             if m.source:
                 row["source"] = m.source
             if m.site is not None:
-                row["site"] = {
-                    "lon": m.site.lon,
-                    "lat": m.site.lat,
-                    "basis": m.site.basis,
-                    "source": m.site.source,
-                    "precision_deg": m.site.precision_deg,
-                }
+                row["site"] = dataclasses.asdict(m.site)
             if m.via:
                 row["via"] = m.via
             rows.append(row)
