@@ -19,6 +19,8 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
+import pandas as pd
+
 from geo._io import atomic_dir, write_json
 from geo._paths import ENV_VAR, data_root
 from geo.errors import DataError
@@ -64,11 +66,12 @@ def build(
             f"data root '{folder}' does not exist; pass --root DIR (a copy of layers/) "
             f"or set ${ENV_VAR}"
         )
-    read_units(root=root)  # boundary problems first: every later step reads the layers
-    read_context(root=root)
+    # boundary problems first (every later step reads the layers); the catalog checks its
+    # members' levels against these same rows instead of reading the layers again
+    units = pd.concat([read_units(root=root), read_context(root=root)], ignore_index=True)
     corpus = read_corpus(root=root)
     gazetteer = read_gazetteer(root=root)
-    catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus)
+    catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus, units=units)
     links = build_links(corpus, gazetteer, concepts=concept_names(catalog))
     with atomic_dir(out) as tmp:
         write_atlas(
