@@ -53,7 +53,8 @@ def compact_geometry_bytes(gdf: gpd.GeoDataFrame) -> int:
 
 
 def plan_inputs(*, root: Path | None = None) -> dict[str, object]:
-    """Read what the atlas needs besides the boundaries (catalog, corpus, links), once.
+    """Read what the atlas needs besides the boundaries (catalog, corpus, gazetteer, links),
+    once.
 
     The naive map has no equivalent: it shows no plan content. The benchmark times this
     step separately and builds our page from these records.
@@ -65,8 +66,9 @@ def plan_inputs(*, root: Path | None = None) -> dict[str, object]:
 
     corpus = read_corpus(root=root)
     catalog = read_catalog(root=root, corpus=corpus)
-    links = atlas._read_links(corpus, read_gazetteer(root=root), catalog)
-    return {"corpus": corpus, "catalog": catalog, "links": links}
+    gazetteer = read_gazetteer(root=root)
+    links = atlas._read_links(corpus, gazetteer, catalog)
+    return {"corpus": corpus, "catalog": catalog, "gazetteer": gazetteer, "links": links}
 
 
 def ours_page(
@@ -75,20 +77,17 @@ def ours_page(
     """Build our atlas page from the simplified coverage; return its geometry bytes.
 
     The page is the one :func:`geo.atlas.write_atlas` writes (the combined atlas with every
-    layer when ``layout`` is None), built from the simplified units of
-    :func:`geo.coverage.simplified_units` (simplified here if the cache is empty).
+    layer when ``layout`` is None), from the same inputs: :func:`geo.atlas.read_atlas_inputs`
+    (the simplified units and context of :func:`geo.coverage.simplified_units`, simplified
+    here if the cache is empty, and the features of the catalog), given the plan records of
+    :func:`plan_inputs`.
     """
     from geo import atlas
-    from geo.boundaries import read_context
-    from geo.coverage import simplified_units
 
-    units = simplified_units(root=root, level=None)
     model = atlas.build_page_model(
-        units=units,
-        context=read_context(root=root),
+        **atlas.read_atlas_inputs(root=root, **inputs),  # type: ignore[arg-type]
         layout=layout,
         basemap="osm",
-        **inputs,
     )
     html = atlas.render_page(model)
     path.write_text(html, encoding="utf-8", newline="\n")

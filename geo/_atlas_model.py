@@ -19,9 +19,6 @@ import shapely
 #: line delta-encoded; the admin coverage is simplified to 100 m, so nothing visible is lost.
 SCALE = 10_000
 
-#: Tolerance (degrees) used to lighten the neighbouring provinces, drawn as grey context only.
-CONTEXT_TOLERANCE_DEG = 0.01
-
 _LEVELS = ("province", "prefecture", "county", "context")
 
 
@@ -128,22 +125,6 @@ def unit_records(
             )
     for level in out:
         out[level].sort(key=lambda r: r["adcode"])
-    return out
-
-
-def light_context(context: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """Lighten the neighbouring units for display (grey context only)."""
-    out = context.copy()
-    out = out.set_geometry(
-        out.geometry.simplify(CONTEXT_TOLERANCE_DEG, preserve_topology=True).set_precision(
-            1 / SCALE
-        )
-    )
-    if "area_km2" not in out.columns:
-        out["area_km2"] = np.nan
-    if "seat_lon" not in out.columns:
-        c = out.geometry.representative_point()
-        out["seat_lon"], out["seat_lat"] = c.x, c.y
     return out
 
 

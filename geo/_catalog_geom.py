@@ -156,8 +156,33 @@ def _member_rows(
     return rows
 
 
+def _area_rows(element: Element, lookup: _Units, *, dissolve: bool) -> list[tuple[str, Any]]:
+    """The ``whole``, ``partial`` (when ``dissolve``) and ``site`` rows of an area element."""
+    whole = [g for m in element.members if not m.partial for g in lookup.polygons(element, m)]
+    part = [g for m in element.members if m.partial for g in lookup.polygons(element, m)]
+    rows: list[tuple[str, Any]] = []
+    if dissolve:
+        whole_geom = shapely.union_all(whole) if whole else None
+        if whole_geom is not None:
+            rows.append(("whole", whole_geom))
+        if part:
+            part_geom = shapely.union_all(part)
+            if whole_geom is not None:
+                part_geom = part_geom.difference(whole_geom)
+            if not part_geom.is_empty:
+                rows.append(("partial", part_geom))
+    sites = [m for m in element.members if m.site is not None]
+    if sites:
+        rows.append(("site", _points(element, sites, lookup)))
+    return rows
+
+
 def build(
-    catalog: Catalog, units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None
+    catalog: Catalog,
+    units: gpd.GeoDataFrame,
+    *,
+    context: gpd.GeoDataFrame | None = None,
+    areas: bool = True,
 ) -> gpd.GeoDataFrame:
     """See :func:`geo.catalog.build_geometry`."""
     lookup = _Units(units, context)
@@ -180,20 +205,7 @@ def build(
         }
         rows: list[tuple[str, Any]] = []
         if kind.geometry == "area":
-            whole = [g for m in e.members if not m.partial for g in lookup.polygons(e, m)]
-            part = [g for m in e.members if m.partial for g in lookup.polygons(e, m)]
-            whole_geom = shapely.union_all(whole) if whole else None
-            if whole_geom is not None:
-                rows.append(("whole", whole_geom))
-            if part:
-                part_geom = shapely.union_all(part)
-                if whole_geom is not None:
-                    part_geom = part_geom.difference(whole_geom)
-                if not part_geom.is_empty:
-                    rows.append(("partial", part_geom))
-            sites = [m for m in e.members if m.site is not None]
-            if sites:
-                rows.append(("site", _points(e, sites, lookup)))
+            rows += _area_rows(e, lookup, dissolve=areas)
         elif kind.geometry == "line":
             geom = _line(catalog, e, lookup)
             if geom is not None:

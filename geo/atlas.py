@@ -2,6 +2,8 @@
 
 One page model, one renderer:
 
+- :func:`read_atlas_inputs` reads (or takes) those records: the simplified coverage with its
+  context, the catalog, corpus, gazetteer, links and the features of the catalog;
 - :func:`build_page_model` turns the finished records (catalog, corpus, units, links) into a
   plain ``dict`` (the *page model*, below);
 - :func:`render_page` renders a page model to HTML: a folium/Leaflet map with stable ids, our
@@ -50,7 +52,7 @@ from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
 from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.errors import OutputError
 
-__all__ = ["ATLAS_PAGE", "build_page_model", "render_page", "write_atlas"]
+__all__ = ["ATLAS_PAGE", "build_page_model", "read_atlas_inputs", "render_page", "write_atlas"]
 
 #: File name of the combined atlas (every layer).
 ATLAS_PAGE = "atlas.html"
@@ -92,9 +94,8 @@ def _shared(
     elif datum != "wgs84":
         raise OutputError(f"unknown datum {datum!r}; use 'wgs84' or 'gcj02'")
     if geometry is None:
-        geometry = build_geometry(catalog, units, context=context)
-    light = am.light_context(context) if context is not None else None
-    unit_recs = am.unit_records(am._shift(units, shift), context=am._shift(light, shift))
+        geometry = build_geometry(catalog, units, context=context, areas=False)
+    unit_recs = am.unit_records(am._shift(units, shift), context=am._shift(context, shift))
     names = {
         str(a): str(n)
         for a, n in zip(
@@ -270,6 +271,61 @@ def _page(
 # --- public --------------------------------------------------------------------------------------
 
 
+def read_atlas_inputs(
+    *,
+    root: str | os.PathLike[str] | None = None,
+    units: gpd.GeoDataFrame | None = None,
+    catalog: Any = None,
+    corpus: Any = None,
+    gazetteer: Any = None,
+    links: Any = None,
+) -> dict[str, Any]:
+    """Read everything the atlas pages are built from, as :func:`write_atlas` uses it.
+
+    The admin units and the grey context are the simplified coverage
+    (:func:`geo.coverage.simplified_units`: read and simplified once per data root, then
+    cached; the context shares its border with Gansu exactly); the features are
+    :func:`geo.catalog.build_geometry` with ``areas=False`` (lines, points and sites: the pages
+    draw areas from their member units).
+
+    Parameters
+    ----------
+    root
+        Data root (default :func:`geo._paths.data_root`).
+    units, catalog, corpus, gazetteer, links
+        Records to use instead of reading them from ``root``; ``units`` defaults to
+        :func:`geo.coverage.simplified_units` (all levels).
+
+    Returns
+    -------
+    dict
+        The keyword arguments of :func:`build_page_model` that describe the data:
+        ``catalog, corpus, units, context, geometry, links, gazetteer``.
+    """
+    from geo.catalog import build_geometry, read_catalog
+    from geo.corpus import read_corpus
+    from geo.coverage import simplified_units
+    from geo.gazetteer import read_gazetteer
+
+    corpus = read_corpus(root=root) if corpus is None else corpus
+    units = simplified_units(root=root, level=None) if units is None else units
+    context = simplified_units(root=root, level="context")
+    catalog = read_catalog(root=root, corpus=corpus) if catalog is None else catalog
+    gazetteer = read_gazetteer(root=root) if gazetteer is None else gazetteer
+    if links is None:
+        links = _read_links(corpus, gazetteer, catalog)
+    geometry = build_geometry(catalog, units, context=context, areas=False)
+    return {
+        "catalog": catalog,
+        "corpus": corpus,
+        "units": units,
+        "context": context,
+        "geometry": geometry,
+        "links": links,
+        "gazetteer": gazetteer,
+    }
+
+
 def build_page_model(
     *,
     catalog: Any,
@@ -296,9 +352,12 @@ def build_page_model(
         :func:`geo.boundaries.read_units`, e.g. the simplified coverage
         :func:`geo.coverage.simplified_units` (``level=None``).
     context
-        Neighbouring units (:func:`geo.boundaries.read_context`), drawn grey; optional.
+        Neighbouring units, drawn grey as given; optional. The pages of :func:`write_atlas`
+        take the simplified context :func:`geo.coverage.simplified_units` (``level="context"``),
+        which shares its border with the simplified Gansu units.
     geometry
-        :func:`geo.catalog.build_geometry` of ``catalog`` on ``units`` (computed if omitted).
+        :func:`geo.catalog.build_geometry` of ``catalog`` on ``units`` (computed if omitted,
+        with ``areas=False``: the page draws areas from their member units).
     links
         A :class:`geo.links.Links`; without it, place names are found by the units' full
         official names only.
@@ -428,8 +487,9 @@ def write_atlas(
     offline
         Make every page self-contained (delegated to :mod:`geo.offline`).
     units, catalog, corpus, links
-        Inputs to use instead of reading them from ``root``; ``units`` defaults to the
-        simplified coverage :func:`geo.coverage.simplified_units` (all levels).
+        Inputs to use instead of reading them from ``root`` (see :func:`read_atlas_inputs`);
+        ``units`` defaults to the simplified coverage :func:`geo.coverage.simplified_units`
+        (all levels), the grey context is always its ``level="context"``.
     env
         Environment to read ``$TIANDITU_KEY`` from. Default: none, so that no key is ever
         written into the pages unless asked for (``gansu-atlas build --tianditu`` passes
@@ -445,12 +505,6 @@ def write_atlas(
     OutputError
         ``out`` cannot be written, or an unknown/unavailable basemap.
     """
-    from geo.boundaries import read_context
-    from geo.catalog import build_geometry, read_catalog
-    from geo.corpus import read_corpus
-    from geo.coverage import simplified_units
-    from geo.gazetteer import read_gazetteer
-
     env = {} if env is None else env
     if offline:  # single files for presenters: vector only, no tiles, no 高德 variant
         basemap, amap = "none", False
@@ -463,30 +517,15 @@ def write_atlas(
         raise OutputError(
             f"cannot create the output folder {out}: {exc.strerror}; choose another --out"
         ) from None
-    corpus = read_corpus(root=root) if corpus is None else corpus
-    units = simplified_units(root=root, level=None) if units is None else units
-    context = read_context(root=root)
-    catalog = read_catalog(root=root, corpus=corpus) if catalog is None else catalog
-    gazetteer = read_gazetteer(root=root)
-    if links is None:
-        links = _read_links(corpus, gazetteer, catalog)
-    geometry = build_geometry(catalog, units, context=context)
+    inputs = read_atlas_inputs(root=root, units=units, catalog=catalog, corpus=corpus, links=links)
+    catalog, corpus = inputs["catalog"], inputs["corpus"]
 
     written: list[Path] = []
     try:
         written += _copy_leaflet(out)
         variants = [("wgs84", "", basemap)] + ([("gcj02", "gcj02/", "amap")] if amap else [])
         for datum, sub, bm in variants:
-            shared = _shared(
-                catalog=catalog,
-                corpus=corpus,
-                units=units,
-                context=context,
-                geometry=geometry,
-                links=links,
-                datum=datum,
-                gazetteer=gazetteer,
-            )
+            shared = _shared(**inputs, datum=datum)
             up = "../" * sub.count("/")
             pages = [(lay.id, lay) for lay in catalog.layouts] + [("atlas", None)]
             for pid, lay in pages:

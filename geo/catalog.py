@@ -288,7 +288,11 @@ def read_catalog(
 
 
 def build_geometry(
-    catalog: Catalog, units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None
+    catalog: Catalog,
+    units: gpd.GeoDataFrame,
+    *,
+    context: gpd.GeoDataFrame | None = None,
+    areas: bool = True,
 ) -> gpd.GeoDataFrame:
     """Build the features of every element.
 
@@ -302,6 +306,11 @@ def build_geometry(
         from these very polygons, so their borders coincide with the base layers.
     context
         Context units (level ``context``) for members outside Gansu (西宁市, 海东市).
+    areas
+        Dissolve the member units of area elements into ``whole`` and ``partial`` rows (the
+        costly part: a union per element). ``False`` gives area elements their ``site`` rows
+        only, for callers that draw areas from the member units themselves (the atlas pages);
+        members are still checked against the units.
 
     Returns
     -------
@@ -315,13 +324,14 @@ def build_geometry(
         - ``part = "site"``: for area elements, the named sites of their members (points).
 
         Every element has a ``whole`` row, or a ``partial`` row when all its members are
-        partial. Columns: ``id, part, name, name_en, plan, kind, kind_zh, geometry_type,
-        schematic, basis, members, provisions, quotes, geometry`` (``members``, ``provisions``
-        and ``quotes`` are JSON strings; ``basis`` counts members per basis).
+        partial (with ``areas=False``, area elements have their ``site`` rows only). Columns:
+        ``id, part, name, name_en, plan, kind, kind_zh, geometry_type, schematic, basis,
+        members, provisions, quotes, geometry`` (``members``, ``provisions`` and ``quotes``
+        are JSON strings; ``basis`` counts members per basis).
     """
     from geo._catalog_geom import build
 
-    return build(catalog, units, context=context)
+    return build(catalog, units, context=context, areas=areas)
 
 
 def tag_units(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:

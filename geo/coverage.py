@@ -46,6 +46,7 @@ from __future__ import annotations
 import functools
 import itertools
 import os
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import geopandas as gpd
@@ -60,8 +61,16 @@ from geo.errors import BoundaryError
 DEFAULT_TOLERANCE_M = 100.0
 #: Default number of decimals of the output coordinates (degrees; 5 decimals ≈ 1.1 m).
 DEFAULT_QUANTIZE = 5
+#: Default tolerance in metres of the *backdrop* borders of the context layer: the borders
+#: between neighbouring provinces that no Gansu unit (and no context prefecture) touches.
+#: The neighbours are a grey backdrop, seen whole at zoom 6 (where Gansu fills the screen),
+#: and at zoom 6 one screen pixel is ~2 km at 36°N (156 543 m · cos φ / 2⁶), so a backdrop
+#: border that moves by at most 1 km stays within half a pixel there; it keeps the page light
+#: (six whole provinces). Borders shared with Gansu keep :data:`DEFAULT_TOLERANCE_M`.
+CONTEXT_TOLERANCE_M = 1000.0
 
 __all__ = [
+    "CONTEXT_TOLERANCE_M",
     "DEFAULT_QUANTIZE",
     "DEFAULT_TOLERANCE_M",
     "CoverageCheck",
@@ -70,6 +79,7 @@ __all__ = [
     "hausdorff_error_m",
     "hausdorff_errors_m",
     "metric_crs",
+    "shared_border_errors_m",
     "simplified_units",
     "simplify_coverage",
     "snap_seats",
@@ -280,32 +290,36 @@ def _simplify_arcs(
     projected: np.ndarray,
     lines: np.ndarray,
     *,
-    tolerance_m: float,
+    tolerance_m: np.ndarray,
     crs: str,
     quantize: int | None,
     guarded: np.ndarray,
 ) -> list[np.ndarray]:
     """Simplify every arc once (metres) and round; return WGS84 coordinates per arc.
 
-    Arcs flagged in ``guarded`` are simplified together by GEOS's topology-preserving
-    simplifier (none of them may cross another); the others get plain Douglas–Peucker, which is
-    much faster. Both keep the arc's end points and stay within ``tolerance_m``.
+    ``tolerance_m`` holds one tolerance per arc. Arcs flagged in ``guarded`` are simplified
+    together, per tolerance, by GEOS's topology-preserving simplifier (none of them may cross
+    another of the same tolerance); the others get plain Douglas–Peucker, which is much
+    faster. Both keep the arc's end points and stay within the arc's tolerance; a tolerance of
+    0 keeps the arc as it is.
     """
     lines = lines.copy()
-    if tolerance_m > 0:
-        free = ~guarded
-        lines[free] = shapely.simplify(lines[free], tolerance_m, preserve_topology=False)
-        if guarded.any():
-            joint = shapely.simplify(
-                shapely.multilinestrings(lines[guarded]), tolerance_m, preserve_topology=True
+    free = ~guarded & (tolerance_m > 0)
+    if free.any():
+        lines[free] = shapely.simplify(lines[free], tolerance_m[free], preserve_topology=False)
+    for tol in np.unique(tolerance_m[guarded]):
+        if tol <= 0:
+            continue
+        group = guarded & (tolerance_m == tol)
+        joint = shapely.simplify(
+            shapely.multilinestrings(lines[group]), float(tol), preserve_topology=True
+        )
+        parts = shapely.get_parts(joint)
+        if len(parts) != int(group.sum()):
+            raise BoundaryError(
+                f"simplification lost arcs ({len(parts)} of {int(group.sum())}); lower tolerance_m"
             )
-            parts = shapely.get_parts(joint)
-            if len(parts) != int(guarded.sum()):
-                raise BoundaryError(
-                    f"simplification lost arcs ({len(parts)} of {int(guarded.sum())}); "
-                    "lower tolerance_m"
-                )
-            lines[guarded] = parts
+        lines[group] = parts
     xy, which = shapely.get_coordinates(lines, return_index=True)
     ll = _original_points(projected, xy, topo, crs)
     if quantize is not None:
@@ -351,7 +365,7 @@ def _rebuild(topo: _Topology, arc_coords: list[np.ndarray], n_units: int) -> lis
 def simplify_coverage(
     units: gpd.GeoDataFrame,
     *,
-    tolerance_m: float = DEFAULT_TOLERANCE_M,
+    tolerance_m: float | Sequence[float] | np.ndarray = DEFAULT_TOLERANCE_M,
     quantize: int | None = DEFAULT_QUANTIZE,
 ) -> gpd.GeoDataFrame:
     """Simplify a polygon coverage with its topology kept.
@@ -362,7 +376,11 @@ def simplify_coverage(
         Polygonal units in EPSG:4326 that form a coverage (no overlaps; neighbours share their
         border vertices), e.g. ``read_units(level="county")``.
     tolerance_m
-        Maximum displacement of any border, in metres (0 keeps every vertex).
+        Maximum displacement of any border, in metres (0 keeps every vertex): one value for
+        every border, or one value per unit (in the order of ``units``), in which case each
+        border takes the smallest value of the units it bounds. A backdrop can so be
+        simplified more coarsely than the units it surrounds, while their common border keeps
+        the finer tolerance (:func:`simplified_units` does this for the context layer).
     quantize
         Round output coordinates to this many decimals of a degree (``None``: no rounding).
 
@@ -389,24 +407,29 @@ def simplify_coverage(
     kinds = set(shapely.get_type_id(geoms).tolist())
     if not kinds <= {3, 6}:
         raise BoundaryError("simplify_coverage expects Polygon/MultiPolygon units only")
-    if tolerance_m < 0:
-        raise BoundaryError(f"tolerance_m must be >= 0, got {tolerance_m}")
+    unit_tol = _unit_tolerances(tolerance_m, len(geoms))
     crs = metric_crs(units.total_bounds)
     topo = _build_topology(geoms)
     labels = _labels(units)
     projected, lines = _project_arcs(topo, crs)
     unit_arcs = _unit_arcs(topo, len(geoms))
+    arc_tol = np.full(len(topo.arcs), np.inf)
+    for tol, arcs in zip(unit_tol, unit_arcs, strict=True):
+        np.minimum.at(arc_tol, arcs, tol)
     # Plain Douglas–Peucker per arc first. Where a border then crosses another (the units
     # turn invalid), the arcs of those units are simplified again, jointly, by the
     # topology-preserving simplifier; repeat until the coverage is valid. The guarded set only
-    # grows, so this ends (at worst with every arc guarded).
+    # grows. Once it cannot grow, guarded arcs of different tolerances (simplified in separate
+    # groups, so free to cross each other) are brought down to the smallest tolerance of the
+    # failing units' arcs, and simplified as one group. Tolerances only shrink, so this ends
+    # (at worst with every arc guarded at the smallest tolerance).
     guarded = np.zeros(len(topo.arcs), dtype=bool)
     while True:
         arc_coords = _simplify_arcs(
             topo,
             projected,
             lines,
-            tolerance_m=tolerance_m,
+            tolerance_m=arc_tol,
             crs=crs,
             quantize=quantize,
             guarded=guarded,
@@ -418,6 +441,11 @@ def simplify_coverage(
         for pos in bad:
             grow[unit_arcs[pos]] = True
         if (grow == guarded).all():
+            failing = np.concatenate([unit_arcs[pos] for pos in bad])
+            lowest = arc_tol[failing].min()
+            if (arc_tol[failing] > lowest).any():
+                arc_tol[failing] = lowest
+                continue
             _require_coverage(geoms, labels)
             names = ", ".join(labels[i] for i in bad[:5])
             raise BoundaryError(
@@ -429,6 +457,24 @@ def simplify_coverage(
     if {"seat_lon", "seat_lat"} <= set(out.columns):
         out = snap_seats(out)
     return out
+
+
+def _unit_tolerances(tolerance_m: float | Sequence[float] | np.ndarray, n: int) -> np.ndarray:
+    """``tolerance_m`` as one finite, non-negative float per unit (a scalar is repeated)."""
+    tol = np.asarray(tolerance_m, dtype=float)
+    if tol.ndim == 0:
+        tol = np.full(n, float(tol))
+    if tol.shape != (n,):
+        raise BoundaryError(
+            f"tolerance_m must be one number or one per unit ({n}), got {tol.shape[0]} values"
+            if tol.ndim == 1
+            else f"tolerance_m must be one number or one per unit ({n}), got shape {tol.shape}"
+        )
+    wrong = ~np.isfinite(tol) | (tol < 0)
+    if wrong.any():
+        shown = tolerance_m if np.ndim(tolerance_m) == 0 else tol[wrong][:3].tolist()
+        raise BoundaryError(f"tolerance_m must be a finite number >= 0 (metres), got {shown}")
+    return tol
 
 
 #: How far inside its polygon a snapped seat is put, in degrees (about 10 m).
@@ -567,17 +613,84 @@ def hausdorff_errors_m(
 def _directed(src: shapely.Geometry, dst: shapely.Geometry) -> float:
     """Largest distance from a vertex of ``src`` to the lines of ``dst`` (an indexed search:
     the same value as the discrete Hausdorff distance of GEOS, in n log n instead of n·m)."""
-    pts = shapely.points(shapely.get_coordinates(src))
-    if len(pts) == 0:
-        return 0.0
-    xy, ring = shapely.get_coordinates(shapely.get_parts(dst), return_index=True)
+    d = _distances(shapely.get_coordinates(src), dst)
+    return float(d.max()) if len(d) else 0.0
+
+
+def _distances(xy: np.ndarray, dst: shapely.Geometry) -> np.ndarray:
+    """Distance from every point of ``xy`` to the nearest segment of the lines of ``dst``."""
+    if len(xy) == 0:
+        return np.zeros(0)
+    pts = shapely.points(xy)
+    lxy, ring = shapely.get_coordinates(shapely.get_parts(dst), return_index=True)
     same = ring[1:] == ring[:-1]
     segs = shapely.linestrings(
-        np.stack([xy[:-1][same], xy[1:][same]], axis=1).reshape(-1, 2),
+        np.stack([lxy[:-1][same], lxy[1:][same]], axis=1).reshape(-1, 2),
         indices=np.repeat(np.arange(int(same.sum())), 2),
     )
     _, d = shapely.STRtree(segs).query_nearest(pts, return_distance=True, all_matches=False)
-    return float(d.max())
+    return d
+
+
+def shared_border_errors_m(
+    original: gpd.GeoDataFrame,
+    simplified: gpd.GeoDataFrame,
+    *,
+    neighbours: gpd.GeoDataFrame,
+    simplified_neighbours: gpd.GeoDataFrame,
+    crs: str | None = None,
+) -> pd.DataFrame:
+    """Hausdorff error (metres) of each unit's boundary, split at the ``neighbours``.
+
+    The discrete Hausdorff distance of :func:`hausdorff_errors_m` is the largest distance from
+    a vertex of either boundary to the other boundary. Here the vertices are split in two: those
+    that are also vertices of ``neighbours`` (original boundary) or of ``simplified_neighbours``
+    (simplified boundary), i.e. the border shared with them, and all others. E.g. the context
+    layer against the Gansu counties: the borders Gansu shares with its neighbours (simplified
+    at the fine tolerance) and the backdrop borders between the neighbours (coarser).
+
+    Returns
+    -------
+    pandas.DataFrame
+        Indexed like :func:`hausdorff_errors_m`, columns ``shared_m`` and ``other_m`` (NaN where
+        a unit has no vertex of that kind); their maximum per row is the unit's Hausdorff
+        error.
+    """
+    key = "adcode" if "adcode" in original.columns and "adcode" in simplified.columns else None
+    a = original.set_index(key) if key else original
+    b = simplified.set_index(key) if key else simplified
+    if set(a.index) != set(b.index):
+        raise BoundaryError("original and simplified units differ in their adcodes")
+    b = b.loc[a.index]
+    crs = crs or metric_crs(original.total_bounds)
+
+    def on(geoms: np.ndarray, others: gpd.GeoDataFrame) -> tuple[list, list]:
+        """Boundaries (WGS84, projected) and, per unit, which vertices ``others`` has too."""
+        ll = shapely.boundary(geoms)
+        theirs = shapely.get_coordinates(others.geometry.values)
+        keys = np.unique(theirs[:, 0] + 1j * theirs[:, 1])
+        shared = []
+        for line in ll:
+            xy = shapely.get_coordinates(line)
+            shared.append(np.isin(xy[:, 0] + 1j * xy[:, 1], keys))
+        projected = shapely.boundary(gpd.GeoSeries(geoms, crs=original.crs).to_crs(crs).values)
+        return list(projected), shared
+
+    ga, sa = on(np.asarray(a.geometry.values), neighbours)
+    gb, sb = on(np.asarray(b.geometry.values), simplified_neighbours)
+    rows = []
+    for x, y, mx, my in zip(ga, gb, sa, sb, strict=True):
+        dx = _distances(shapely.get_coordinates(x), y)
+        dy = _distances(shapely.get_coordinates(y), x)
+        shared = np.r_[dx[mx], dy[my]]
+        other = np.r_[dx[~mx], dy[~my]]
+        rows.append(
+            (
+                float(shared.max()) if len(shared) else np.nan,
+                float(other.max()) if len(other) else np.nan,
+            )
+        )
+    return pd.DataFrame(rows, index=a.index, columns=["shared_m", "other_m"], dtype=float)
 
 
 def hausdorff_error_m(
@@ -675,7 +788,7 @@ def _context_pieces(context: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[s
 
 @functools.lru_cache(maxsize=8)
 def _simplified_levels(
-    root: str, tolerance_m: float, quantize: int | None
+    root: str, tolerance_m: float, quantize: int | None, context_tolerance_m: float
 ) -> dict[str, gpd.GeoDataFrame]:
     from geo.boundaries import read_context, read_units
 
@@ -685,7 +798,13 @@ def _simplified_levels(
     # one coverage: the counties and the context around them, simplified together, so that the
     # provincial border is the same line in every layer
     joint = gpd.GeoDataFrame(pd.concat([counties, pieces], ignore_index=True), crs=counties.crs)
-    simple = simplify_coverage(joint, tolerance_m=tolerance_m, quantize=quantize)
+    # a border takes the smallest tolerance of its units: the counties and the context
+    # prefectures inside a context province (members of plan areas, drawn in them) keep
+    # ``tolerance_m``; borders between backdrop pieces only get the coarser one
+    inner = pieces["parent"].isin(set(context["adcode"])).to_numpy()
+    coarse = max(tolerance_m, context_tolerance_m)
+    unit_tol = np.r_[np.full(len(counties), tolerance_m), np.where(inner, tolerance_m, coarse)]
+    simple = simplify_coverage(joint, tolerance_m=unit_tol, quantize=quantize)
     n = len(counties)
     levels = {"county": _reindexed(simple.iloc[:n], counties)}
     for level in ("prefecture", "province"):
@@ -715,13 +834,17 @@ def simplified_units(
     level: str | None = "county",
     tolerance_m: float = DEFAULT_TOLERANCE_M,
     quantize: int | None = DEFAULT_QUANTIZE,
+    context_tolerance_m: float = CONTEXT_TOLERANCE_M,
 ) -> gpd.GeoDataFrame:
     """Return simplified admin units with the schema of ``geo.boundaries.read_units``.
 
     The counties and the context layer are simplified once, together, as one coverage
     (:func:`simplify_coverage`; a context province that contains context prefectures is cut
     into them and its remainder first), and prefectures and the province are dissolved from
-    the simplified counties, so all borders coincide. Results are cached per data root and
+    the simplified counties, so all borders coincide. Every border of a county, and every
+    border of a context prefecture (西宁, 海东: members of plan areas), moves by at most
+    ``tolerance_m``; the other borders of the context layer (between neighbouring provinces,
+    a grey backdrop) by at most ``context_tolerance_m``. Results are cached per data root and
     options; each call returns a fresh copy.
 
     Parameters
@@ -733,10 +856,15 @@ def simplified_units(
         three Gansu levels stacked (province, prefectures, counties).
     tolerance_m, quantize
         As in :func:`simplify_coverage`.
+    context_tolerance_m
+        Tolerance in metres of the backdrop borders of the context layer (see
+        :data:`CONTEXT_TOLERANCE_M`); never finer than ``tolerance_m``.
     """
     from geo._paths import data_root
 
-    levels = _simplified_levels(str(data_root(root).resolve()), float(tolerance_m), quantize)
+    levels = _simplified_levels(
+        str(data_root(root).resolve()), float(tolerance_m), quantize, float(context_tolerance_m)
+    )
     if level is None:
         frames = [levels[k] for k in ("province", "prefecture", "county")]
         return gpd.GeoDataFrame(pd.concat(frames, ignore_index=True), crs=frames[0].crs)

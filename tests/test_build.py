@@ -63,3 +63,21 @@ def test_tianditu_key_only_with_the_opt_in(tmp_path, monkeypatch):
     assert secret not in (tmp_path / "plain" / "atlas.html").read_text(encoding="utf-8")
     build(out=tmp_path / "keyed", tianditu=True)
     assert secret in (tmp_path / "keyed" / "atlas.html").read_text(encoding="utf-8")
+
+
+def test_pages_draw_the_simplified_context(built):
+    """The grey neighbours are the context of the simplified coverage, whose border with Gansu
+    is the very line of the Gansu units (no second, separately simplified copy)."""
+    import re
+
+    from geo import _atlas_model as am
+    from geo.coverage import simplified_units
+
+    out, _ = built
+    page = (out / "atlas.html").read_text(encoding="utf-8")
+    data = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', page, re.S)
+    assert data is not None
+    model = json.loads(data.group(1))
+    units = simplified_units(level=None)
+    want = am.unit_records(units, context=simplified_units(level="context"))
+    assert model["units"]["context"] == json.loads(json.dumps(want["context"]))

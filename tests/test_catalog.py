@@ -287,6 +287,21 @@ def test_sites_are_used_for_named_places(geometry):
 def test_geometry_needs_context_for_qinghai(catalog, units):
     with pytest.raises(DataError, match="context"):
         build_geometry(catalog, units)
+    with pytest.raises(DataError, match="context"):  # checked without dissolving areas too
+        build_geometry(catalog, units, areas=False)
+
+
+def test_geometry_without_areas_keeps_lines_points_and_sites(catalog, units, context, geometry):
+    # what the atlas pages use: areas are drawn from their member units, so not dissolved
+    light = build_geometry(catalog, units, context=context, areas=False)
+    areas = light["geometry_type"] == "area"
+    assert set(light.loc[areas, "part"]) == {"site"}
+    full = geometry[(geometry["geometry_type"] != "area") | (geometry["part"] == "site")]
+    assert list(light.columns) == list(geometry.columns)
+    assert list(zip(light["id"], light["part"], strict=True)) == list(
+        zip(full["id"], full["part"], strict=True)
+    )
+    assert all(shapely.equals_exact(light.geometry.values, full.geometry.values, tolerance=0))
 
 
 # --- records, determinism, CLI -------------------------------------------------------------------

@@ -57,7 +57,7 @@ def test_simplification_adds_no_gap(full, simple, level):
     )
 
 
-@pytest.mark.parametrize("level", (*LEVELS, "context"))
+@pytest.mark.parametrize("level", LEVELS)
 def test_error_within_bound_and_vertices_dropped(full, simple, level):
     errors = coverage.hausdorff_errors_m(full[level], simple[level])
     assert errors.max() <= TOL + ROUNDING_M
@@ -103,6 +103,34 @@ def test_context_shares_the_simplified_provincial_border(simple):
         if parent in set(ctx["adcode"]):
             outer = ctx.loc[ctx["adcode"] == parent].geometry.iloc[0]
             assert shapely.area(shapely.difference(geom, outer)) < 1e-12, code
+
+
+def test_context_borders_take_their_tolerance(full, simple):
+    # borders shared with Gansu keep the fine tolerance, the backdrop between the neighbouring
+    # provinces gets the coarse one, and the context prefectures (西宁, 海东) the fine one
+    ctx = simple["context"]
+    errors = coverage.shared_border_errors_m(
+        full["context"], ctx, neighbours=full["county"], simplified_neighbours=simple["county"]
+    )
+    cities = ctx.loc[ctx["parent"].isin(ctx["adcode"]), "adcode"]
+    backdrop = errors.drop(index=cities)
+    assert errors["shared_m"].max() <= TOL + ROUNDING_M
+    assert errors["shared_m"].max() > TOL / 2
+    assert coverage.hausdorff_errors_m(full["context"], ctx).loc[cities].max() <= TOL + ROUNDING_M
+    assert backdrop["other_m"].max() <= coverage.CONTEXT_TOLERANCE_M + ROUNDING_M
+    assert backdrop["other_m"].min() > 2 * TOL  # the coarse tolerance is used everywhere
+    # far fewer vertices than at the fine tolerance everywhere; the Gansu levels do not change
+    fine = coverage.simplified_units(level="context", context_tolerance_m=TOL)
+    n = shapely.get_num_coordinates(ctx.geometry.values).sum()
+    assert n < 0.5 * shapely.get_num_coordinates(fine.geometry.values).sum()
+    assert coverage.hausdorff_error_m(full["context"], fine) <= TOL + ROUNDING_M
+    county = coverage.simplified_units(level="county", context_tolerance_m=TOL)
+    assert county.to_json() == simple["county"].to_json()
+    # still one coverage with Gansu, every unit valid
+    assert shapely.is_valid(ctx.geometry.values).all()
+    top = ctx[~ctx["parent"].isin(ctx["adcode"])]
+    joined = gpd.GeoDataFrame(pd.concat([simple["county"], top]), crs=ctx.crs)
+    assert coverage.check_coverage(joined).ok
 
 
 @pytest.mark.parametrize("level", LEVELS)
@@ -190,6 +218,65 @@ def test_shared_border_stays_shared_and_within_tolerance():
     south, north = out.geometry.values
     border = shapely.intersection(south.boundary, north.boundary)
     assert border.length > 0.99  # the whole degree of shared border, as a line
+
+
+def test_tolerance_per_unit_applies_to_borders():
+    # three units in a row: the border of a coarse unit with a fine one keeps the fine
+    # tolerance, the border between two coarse units takes the coarse one
+    def column(x: float) -> list[tuple[float, float]]:
+        """A wiggly north-south border at longitude ``x`` (amplitude ~45 m)."""
+        return [(x + (0.0005 if i % 2 else 0.0), 35.0 + i * 0.01) for i in range(1, 50)]
+
+    def unit(x0: float, x1: float) -> Polygon:
+        return Polygon(
+            [(x0, 35.0), (x1, 35.0), *column(x1), (x1, 35.5), (x0, 35.5), *column(x0)[::-1]]
+        )
+
+    units = gpd.GeoDataFrame(
+        {"adcode": ["fine", "coarse1", "coarse2"]},
+        geometry=[unit(100.0, 100.2), unit(100.2, 100.4), unit(100.4, 100.6)],
+        crs=4326,
+    )
+    assert coverage.check_coverage(units).ok
+    out = coverage.simplify_coverage(units, tolerance_m=[20.0, 200.0, 200.0])
+    assert coverage.check_coverage(out).ok
+    fine, coarse1, coarse2 = out.geometry.values
+    # the wiggles (~45 m) survive on the fine/coarse border and vanish on the coarse/coarse one
+    kept = shapely.intersection(fine.boundary, coarse1.boundary)
+    gone = shapely.intersection(coarse1.boundary, coarse2.boundary)
+    assert shapely.get_num_coordinates(kept) > 40
+    assert len(np.unique(shapely.get_coordinates(gone), axis=0)) <= 3  # a straight line
+    assert coverage.hausdorff_errors_m(units, out).max() <= 200 + ROUNDING_M
+    with pytest.raises(BoundaryError, match="one per unit"):
+        coverage.simplify_coverage(units, tolerance_m=[20.0, 200.0])
+    with pytest.raises(BoundaryError, match=">= 0"):
+        coverage.simplify_coverage(units, tolerance_m=[20.0, -1.0, float("nan")])
+
+
+def test_crossing_between_tolerances_falls_back_to_the_finer_one():
+    # a coarse border with a tooth (3.3 km high) around a fine enclave: at the coarse
+    # tolerance the border would cut straight across the enclave; the topology-preserving
+    # pass of the coarse arcs alone cannot see the fine ones, so the failing units' arcs
+    # take the finer tolerance, and the coverage stays valid
+    tooth = [(100.04, 36.0), (100.04, 36.03), (100.06, 36.03), (100.06, 36.0)]
+    south = Polygon(
+        [(100.0, 35.9), (100.1, 35.9), (100.1, 36.0), *tooth[::-1], (100.0, 36.0)],
+        [[(100.052, 36.02), (100.058, 36.02), (100.058, 36.028), (100.052, 36.028)]],
+    )
+    north = Polygon([(100.0, 36.0), *tooth, (100.1, 36.0), (100.1, 36.1), (100.0, 36.1)])
+    enclave = Polygon(south.interiors[0])
+    units = gpd.GeoDataFrame(
+        {"adcode": ["south", "north", "enclave"]}, geometry=[south, north, enclave], crs=4326
+    )
+    assert coverage.check_coverage(units).ok
+    out = coverage.simplify_coverage(units, tolerance_m=[5000.0, 5000.0, 10.0])
+    assert coverage.check_coverage(out).ok
+    assert shapely.equals(Polygon(out.geometry.values[0].interiors[0]), out.geometry.values[2])
+    assert shapely.contains(Polygon(out.geometry.values[0].exterior), out.geometry.values[2])
+    # the tooth is kept whole: the coarse border fell back to the fine tolerance
+    border = shapely.intersection(out.geometry.values[0].boundary, out.geometry.values[1].boundary)
+    assert coverage.hausdorff_error_m(units.iloc[:2], out.iloc[:2]) <= 10 + ROUNDING_M
+    assert border.length > 0.1
 
 
 def test_enclave_and_island_keep_their_shape():

@@ -71,7 +71,6 @@ def parse(html: str) -> _Parsed:
 def small_model() -> dict[str, Any]:
     """A real page model (first layout), cut down to a few units, elements and provisions."""
     from geo.atlas import build_page_model
-    from geo.boundaries import read_context
     from geo.catalog import read_catalog
     from geo.corpus import read_corpus
     from geo.coverage import simplified_units
@@ -82,7 +81,7 @@ def small_model() -> dict[str, Any]:
         catalog=catalog,
         corpus=corpus,
         units=simplified_units(level=None),
-        context=read_context(),
+        context=simplified_units(level="context"),
         layout=catalog.layouts[0],
     )
     model = json.loads(json.dumps(model))  # plain JSON data, as the page reads it
@@ -94,7 +93,10 @@ def small_model() -> dict[str, Any]:
     model["tree"] = [
         {**g, "elements": [i for i in g["elements"] if i in keep]} for g in model["tree"]
     ]
+    # two units per level; of the context, the two smallest (not two whole provinces)
+    context = sorted(model["units"]["context"], key=lambda r: len(json.dumps(r["g"])))
     model["units"] = {lv: recs[:2] for lv, recs in model["units"].items()}
+    model["units"]["context"] = context[:2]
     pids = sorted({q["provision"] for e in model["elements"].values() for q in e["quotes"]})
     model["provisions"] = {p: model["provisions"][p] for p in pids}
     model["mentions"] = {p: s for p, s in model["mentions"].items() if p in pids}
