@@ -28,6 +28,11 @@ _JSON_ESCAPES = {
     "\u2029": "\\u2029",
 }
 
+#: Keys of the page model that only the side panel and the search read (the plan texts: most
+#: of a page's bytes). They follow the map's script, in ``<script id="atlas-texts">``, so the
+#: browser draws the map before it has parsed them.
+TEXT_KEYS = ("headings", "mentions", "provisions", "unit_refs")
+
 
 def script_json(value: Any) -> str:
     """Serialize ``value`` for a ``<script type="application/json">`` element.
@@ -144,8 +149,10 @@ def page_html(
         _Raw(render_template("atlas_head.html", title=title, css=static_text("atlas.css"))),
         name="atlas_head",
     )
+    first = {k: v for k, v in model.items() if k not in TEXT_KEYS}
+    text = {k: model[k] for k in TEXT_KEYS if k in model}
     fig.html.add_child(
-        _Raw(render_template("atlas_body.html", model=model, data=script_json(model))),
+        _Raw(render_template("atlas_body.html", model=model, data=script_json(first))),
         name="atlas_body",
     )
     stabilize_ids(fig)
@@ -155,6 +162,10 @@ def page_html(
         ),
         name="atlas_script",
     )
-    html = fig.render()
+    html = fig.render().rstrip()
     html = html.replace("<html>", '<html lang="zh-CN">', 1)
-    return html if html.endswith("\n") else html + "\n"
+    if not html.endswith("</html>"):  # pragma: no cover - branca's figure template
+        raise RuntimeError("unexpected page template: no closing </html>")
+    # folium creates the map in the last script; start the atlas right after it, then the texts
+    tail = render_template("atlas_tail.html", map_name=m.get_name(), text=script_json(text))
+    return html[: -len("</html>")] + tail + "</html>\n"

@@ -15,6 +15,8 @@ import geopandas as gpd
 import numpy as np
 import shapely
 
+from geo._atlas_topo import Topology
+
 #: Coordinates reach the page as integers in units of 1e-4 degree (about 11 m), each ring or
 #: line delta-encoded; the admin coverage is simplified to 100 m, so nothing visible is lost.
 SCALE = 10_000
@@ -98,10 +100,18 @@ def _shift(
 
 
 def unit_records(
-    units: gpd.GeoDataFrame, *, context: gpd.GeoDataFrame | None = None
+    units: gpd.GeoDataFrame,
+    *,
+    context: gpd.GeoDataFrame | None = None,
+    topology: Topology | None = None,
 ) -> dict[str, list[dict[str, Any]]]:
-    """The admin units by level: ``{level: [{adcode, name, level, parent, area_km2, seat, g}]}``."""
+    """The admin units by level: ``{level: [{adcode, name, level, parent, area_km2, seat, g}]}``.
+
+    A unit that ``topology`` (:func:`geo._atlas_topo.unit_topology`) writes in shared arcs has
+    ``a`` (its rings as arc references, one list of rings per polygon) instead of ``g``.
+    """
     frames = [units] if context is None else [units, context]
+    refs = topology.refs if topology is not None else {}
     out: dict[str, list[dict[str, Any]]] = {lv: [] for lv in _LEVELS}
     for frame in frames:
         for row in frame.itertuples(index=False):
@@ -112,17 +122,20 @@ def unit_records(
             if not (np.isnan(row.seat_lon) or np.isnan(row.seat_lat)):
                 seat = [round(float(row.seat_lon) * SCALE), round(float(row.seat_lat) * SCALE)]
             parent = getattr(row, "parent", None)
-            out[level].append(
-                {
-                    "adcode": str(row.adcode),
-                    "name": str(row.name),
-                    "level": level,
-                    "parent": None if parent is None or parent != parent else str(parent),
-                    "area_km2": round(float(row.area_km2), 1),
-                    "seat": seat,
-                    "g": encode_geometry(row.geometry),
-                }
-            )
+            rec: dict[str, Any] = {
+                "adcode": str(row.adcode),
+                "name": str(row.name),
+                "level": level,
+                "parent": None if parent is None or parent != parent else str(parent),
+                "area_km2": round(float(row.area_km2), 1),
+                "seat": seat,
+            }
+            key = (rec["adcode"], level)
+            if key in refs:
+                rec["a"] = refs[key]
+            else:
+                rec["g"] = encode_geometry(row.geometry)
+            out[level].append(rec)
     for level in out:
         out[level].sort(key=lambda r: r["adcode"])
     return out

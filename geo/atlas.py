@@ -7,7 +7,9 @@ One page model, one renderer:
 - :func:`build_page_model` turns the finished records (catalog, corpus, units, links) into a
   plain ``dict`` (the *page model*, below);
 - :func:`render_page` renders a page model to HTML: a folium/Leaflet map with stable ids, our
-  own template, CSS and script, and the model as JSON in ``<script type="application/json">``;
+  own template, CSS and script, and the model as JSON in ``<script type="application/json">``
+  (the map's part first, the plan texts after the map's script: the map is drawn before the
+  browser has parsed them);
 - :func:`write_atlas` writes ``index.html``, one page per layout, the combined ``atlas.html``,
   Leaflet from its installed package (``static/leaflet/``) and, for the 高德 basemap, the
   same pages with the overlays in GCJ-02 under ``gcj02/``.
@@ -20,8 +22,12 @@ home, atlas, variant, sources``), ``datum`` (``wgs84``/``gcj02``), ``basemaps`` 
 and why), ``scale`` (coordinates are integers of ``1/scale`` degree, delta-encoded per
 ring/line: :func:`geo._atlas_model.encode_geometry`),
 ``units`` (``{province, prefecture, county, context: [{adcode, name, level, parent, area_km2,
-seat, g}]}``), ``elements`` (``{id: {name, name_en, aliases, plan, kind, kind_zh, kind_en,
-geometry, schematic, members, quotes, provisions, refs, parts, parents, notes, paths}}``),
+seat, g | a}]}``: Gansu's units as rings of shared arcs ``a``, see :mod:`geo._atlas_topo`),
+``arcs`` (every border once, delta-encoded, the context's too), ``arc_rank`` (per arc: 0
+county, 1 prefecture, 2 province border, 3 between neighbours only) and ``arc_lods`` (coarser
+arcs for small scales: ``[{tolerance_m, keep}]``), ``elements`` (``{id: {name, name_en,
+aliases, plan, kind, kind_zh, kind_en, geometry, schematic, members, quotes, provisions, refs,
+parts, parents, notes, paths}}``),
 ``order`` and ``visible`` (element ids), ``features`` (lines, points and sites:
 ``[{id, part, g}]``; areas are drawn from their member units, so no polygon is embedded twice),
 ``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page, from
@@ -49,6 +55,7 @@ import pandas as pd
 
 from geo import _atlas_model as am
 from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
+from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.errors import OutputError
 
@@ -95,7 +102,9 @@ def _shared(
         raise OutputError(f"unknown datum {datum!r}; use 'wgs84' or 'gcj02'")
     if geometry is None:
         geometry = build_geometry(catalog, units, context=context, areas=False)
-    unit_recs = am.unit_records(am._shift(units, shift), context=am._shift(context, shift))
+    shifted, shifted_context = am._shift(units, shift), am._shift(context, shift)
+    topology = unit_topology(shifted, scale=am.SCALE, context=shifted_context)
+    unit_recs = am.unit_records(shifted, context=shifted_context, topology=topology)
     names = {
         str(a): str(n)
         for a, n in zip(
@@ -146,6 +155,9 @@ def _shared(
     return {
         "datum": datum,
         "units": unit_recs,
+        "arcs": encode_arcs(topology.arcs),
+        "arc_rank": topology.rank,
+        "arc_lods": encode_lods(topology.lods),
         "unit_aliases": aliases,
         "geometry": am._shift(geometry, shift),
         "elements": elements,
@@ -246,6 +258,9 @@ def _page(
         "basemap_notes": notes,
         "scale": am.SCALE,
         "units": shared["units"],
+        "arcs": shared["arcs"],
+        "arc_rank": shared["arc_rank"],
+        "arc_lods": shared["arc_lods"],
         "elements": records,
         "order": ids,
         "visible": visible,

@@ -42,14 +42,13 @@ HOSTILE_TEXT = " ".join(HOSTILE[:5])
 
 @pytest.fixture(scope="module")
 def inputs():
-    from geo.boundaries import read_context
     from geo.catalog import build_geometry, read_catalog
     from geo.corpus import read_corpus
     from geo.coverage import simplified_units
 
     corpus = read_corpus()
     units = simplified_units(level=None)
-    context = read_context()
+    context = simplified_units(level="context")
     catalog = read_catalog(corpus=corpus)
     geometry = build_geometry(catalog, units, context=context)
     return SimpleNamespace(
@@ -115,9 +114,14 @@ def _parse(html: str) -> _Scripts:
 
 
 def _data(html: str) -> dict:
-    scripts = [t for a, t in _parse(html).scripts if a.get("id") == "atlas-data"]
-    assert len(scripts) == 1
-    return json.loads(scripts[0])
+    """The page model: the map's part (#atlas-data) and the texts that follow (#atlas-texts)."""
+    scripts = _parse(html).scripts
+    first = [t for a, t in scripts if a.get("id") == "atlas-data"]
+    texts = [t for a, t in scripts if a.get("id") == "atlas-texts"]
+    assert len(first) == 1 and len(texts) == 1
+    model = json.loads(first[0])
+    assert not set(model) & set(json.loads(texts[0]))
+    return {**model, **json.loads(texts[0])}
 
 
 # --- geometry and JSON ---------------------------------------------------------------------------
@@ -327,13 +331,16 @@ def _tiny_model(text: str) -> dict:
 def test_any_text_stays_data_in_the_html(text):
     html = render_page(_tiny_model(text))
     parsed = _parse(html)
-    # always the same scripts: Leaflet, folium's flags, the JSON data, the map and our script
+    # always the same scripts: Leaflet, folium's flags, the map's JSON data, the map and our
+    # script, the start, then the texts' JSON
     kinds = [(a.get("type"), a.get("id"), a.get("src")) for a, _ in parsed.scripts]
     assert kinds == [
         (None, None, "static/leaflet/leaflet.js"),
         (None, None, None),
         ("application/json", "atlas-data", None),
         (None, None, None),
+        (None, None, None),
+        ("application/json", "atlas-texts", None),
     ]
     assert _data(html) == _tiny_model(text)
     norm = " ".join(text.replace("\r", "\n").split())
@@ -427,7 +434,7 @@ def test_hostile_text_never_reaches_the_html_raw(hostile_page):
     html = hostile_page.read_text(encoding="utf-8")
     for h in HOSTILE[:3]:
         assert h not in html
-    assert html.lower().count("<script") == 4
+    assert html.lower().count("<script") == 6  # Leaflet, flags, 2 JSON, map+atlas, start
     assert "__pwned" in html  # it is there, but only as escaped JSON data
 
 
@@ -461,6 +468,32 @@ def test_every_page_loads_without_errors_or_requests(built, browser):
         s.page.context.close()
 
 
+def location_hash(session) -> str:
+    return session.page.evaluate("location.hash")
+
+
+#: Page position (x, y) of a county's seat, or of a [lat, lng] (centred first), on the map.
+_MAP_JS = """const map = Object.values(window).find(v => v instanceof L.Map);
+  const r = map.getContainer().getBoundingClientRect();"""
+_SEAT_XY = (
+    "adcode => {"
+    + _MAP_JS
+    + """
+  const m = JSON.parse(document.getElementById("atlas-data").textContent);
+  const u = m.units.county.find(u => u.adcode === adcode);
+  const p = map.latLngToContainerPoint([u.seat[1] / m.scale, u.seat[0] / m.scale]);
+  return [r.left + p.x, r.top + p.y]; }"""
+)
+_LATLNG_XY = (
+    "ll => {"
+    + _MAP_JS
+    + """
+  map.setView(ll, map.getZoom(), { animate: false });
+  const p = map.latLngToContainerPoint(ll);
+  return [r.left + p.x, r.top + p.y]; }"""
+)
+
+
 @needs_chromium
 @pytest.mark.browser
 def test_clicking_xinqu_shows_its_quote(inputs, built, browser):
@@ -479,15 +512,46 @@ def test_clicking_xinqu_shows_its_quote(inputs, built, browser):
 @needs_chromium
 @pytest.mark.browser
 def test_clicking_a_unit_opens_its_panel(built, browser):
+    """Counties are hit-tested on the map (their borders are shared lines, not polygons): a real
+    click on 甘州区's seat, with the zones over it switched off, opens the county."""
     out, _ = built
     s = open_page(browser, out / "hx_yizhou_siquan_duodian.html")
-    s.page.evaluate(
-        '() => document.querySelector(\'path[data-adcode="620702"][data-level="county"]\')'
-        ".dispatchEvent(new MouseEvent('click', {bubbles: true}))"
-    )
+    for box in s.page.locator(".atlas-plan legend input[type=checkbox]").all():
+        box.uncheck()
+    assert s.page.locator(".leaflet-atlas-areas-pane path").count() == 0
+    x, y = s.page.evaluate(_SEAT_XY, "620702")
+    s.page.mouse.click(x, y)
     text = _panel(s)
-    assert "甘州区" in text and "620702" in text
-    assert "提及条文" in text
+    assert s.page.inner_text("#atlas-panel h2") == "甘州区"
+    assert "620702" in text and "提及条文" in text
+    # a click outside Gansu's counties (on the neighbours) opens the neighbour, not a county
+    x, y = s.page.evaluate(_LATLNG_XY, [36.0, 97.0])  # 青海, the 柴达木 basin
+    s.page.mouse.click(x, y)
+    s.page.wait_for_function(
+        "document.querySelector('#atlas-panel h2').textContent === '青海省'", timeout=10_000
+    )
+    assert location_hash(s) == "#unit=630000"
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_hiding_a_level_hands_its_borders_to_the_next_level_down(built, browser):
+    """Each border is drawn once, in the style of the highest level shown: hiding the
+    prefectures leaves their borders to the county lines, not a gap."""
+    out, _ = built
+    s = open_page(browser, out / ATLAS_PAGE)
+    count = """l => { const p = document.querySelector(`path[data-borders="${l}"]`);
+                      return p ? (p.getAttribute("d").match(/M/g) || []).length : 0; }"""
+    before = {lv: s.page.evaluate(count, lv) for lv in ("county", "prefecture", "province")}
+    assert all(before.values()), before
+    s.page.locator('input[data-layer="prefecture"]').uncheck()
+    after = {lv: s.page.evaluate(count, lv) for lv in ("county", "prefecture", "province")}
+    assert after["prefecture"] == 0 and after["province"] == before["province"]
+    assert after["county"] > before["county"]
+    s.page.locator('input[data-layer="prefecture"]').check()
+    assert {lv: s.page.evaluate(count, lv) for lv in before} == before
     assert s.problems() == []
     s.page.context.close()
 
@@ -683,6 +747,8 @@ def test_docstring_examples_run(module):
 
 
 def test_pages_do_not_carry_full_resolution_geometry(inputs, lz_model):
+    """Gansu's units reach the page as shared arcs (each border once), far lighter than the
+    full-resolution polygons of the three levels."""
     from geo.boundaries import read_units
 
     def vertices(g) -> int:
@@ -691,13 +757,15 @@ def test_pages_do_not_carry_full_resolution_geometry(inputs, lz_model):
             return sum(len(r) // 2 for r in c)
         return sum(len(r) // 2 for p in c for r in p)
 
-    on_page = sum(
-        vertices(u["g"])
-        for lv in ("province", "prefecture", "county")
-        for u in lz_model["units"][lv]
+    gansu = [u for lv in ("province", "prefecture", "county") for u in lz_model["units"][lv]]
+    assert len(gansu) == 102 and all("a" in u and "g" not in u for u in gansu)
+    on_page = sum(len(a) // 2 for a in lz_model["arcs"]) + sum(
+        vertices(u["g"]) for u in gansu if "g" in u
     )
     full = int(shapely.get_num_coordinates(read_units().geometry.values).sum())
-    assert on_page < 0.35 * full
+    assert on_page < 0.15 * full
+    assert len(lz_model["arc_rank"]) == len(lz_model["arcs"])
+    assert set(lz_model["arc_rank"]) == {0, 1, 2, 3}  # 3: between the neighbours only
 
 
 @needs_chromium

@@ -71,6 +71,7 @@ def test_pages_draw_the_simplified_context(built):
     import re
 
     from geo import _atlas_model as am
+    from geo._atlas_topo import encode_arcs, unit_topology
     from geo.coverage import simplified_units
 
     out, _ = built
@@ -79,5 +80,17 @@ def test_pages_draw_the_simplified_context(built):
     assert data is not None
     model = json.loads(data.group(1))
     units = simplified_units(level=None)
-    want = am.unit_records(units, context=simplified_units(level="context"))
+    context = simplified_units(level="context")
+    topology = unit_topology(units, scale=am.SCALE, context=context)
+    want = am.unit_records(units, context=context, topology=topology)
     assert model["units"]["context"] == json.loads(json.dumps(want["context"]))
+    assert model["arcs"] == encode_arcs(topology.arcs)
+    # the neighbours' rings run along Gansu's own border arcs (rank 2: the province border)
+    used = {
+        r if r >= 0 else ~r
+        for u in model["units"]["context"]
+        for poly in u["a"]
+        for ring in poly
+        for r in ring
+    }
+    assert {model["arc_rank"][i] for i in used} == {2, 3}

@@ -46,7 +46,7 @@
     var out = [], x = 0, y = 0;
     for (var i = 0; i + 1 < arr.length; i += 2) {
       x += arr[i]; y += arr[i + 1];
-      out.push([y / s, x / s]);
+      out.push(new L.LatLng(y / s, x / s));
     }
     return out;
   }
@@ -65,16 +65,28 @@
     return null;
   }
 
+  function mark(name) {
+    if (window.performance && performance.mark) performance.mark("atlas:" + name);
+  }
+
   function atlasStart(mapName) {
     var map = window[mapName];
+    mark("start");
     var model = JSON.parse(document.getElementById("atlas-data").textContent);
+    mark("parsed");
     var S = model.scale;
     var units = new Map();          // adcode -> unit record (first level wins: prefecture before county)
-    var unitLayers = new Map();     // adcode -> leaflet layer (polygon)
     var elements = toMap(model.elements);
-    var provisions = toMap(model.provisions);
-    var mentions = toMap(model.mentions);
-    var unitRefs = toMap(model.unit_refs);
+    // the plan texts (#atlas-texts) follow this script in the page: read once it is parsed
+    var provisions = new Map(), mentions = new Map(), unitRefs = new Map();
+    function readTexts() {
+      var node = document.getElementById("atlas-texts");
+      var t = node ? JSON.parse(node.textContent) : {};
+      Object.keys(t).forEach(function (k) { model[k] = t[k]; });
+      provisions = toMap(model.provisions);
+      mentions = toMap(model.mentions);
+      unitRefs = toMap(model.unit_refs);
+    }
     var unitAliases = toMap(model.unit_aliases);
     var plans = toMap(model.plans);
     var docs = toMap(model.docs);
@@ -151,29 +163,193 @@
       prefecture: { pane: "atlas-units-p", color: "#555", weight: 1.4, fillColor: "#fff", fillOpacity: 0 },
       county: { pane: "atlas-units-c", color: "#9a9a9a", weight: 0.6, fillColor: "#fff", fillOpacity: 0 }
     };
-    ["context", "province", "prefecture", "county"].forEach(function (level) {
-      (model.units[level] || []).forEach(function (u) {
-        u.geo = decode(u.g, S);
-        u.seatLL = u.seat ? [u.seat[1] / S, u.seat[0] / S] : null;
-        if (!units.has(u.adcode) || level === "prefecture") units.set(u.adcode, u);
-        if (!u.geo) return;
-        var layer = L.polygon(u.geo.ll, unitStyle[level]);
-        tag(layer, { "data-adcode": u.adcode, "data-level": level });
-        if (level !== "province") {
-          layer.on("click", function (ev) { L.DomEvent.stop(ev); go("unit", u.adcode); });
-          if (!unitLayers.has(u.adcode) || level === "county") unitLayers.set(u.adcode, layer);
+    // Units come as rings of shared arcs (geo/_atlas_topo.py): every border is one line, drawn
+    // once in the style of the highest shown level it separates. At small scales the page
+    // draws coarser arcs (arc_lods), never coarser than a screen pixel; a unit's polygon is
+    // assembled from its arcs only when something needs it (a zone, a highlight, a click).
+    var RANKS = ["county", "prefecture", "province", "context"];
+    var arcs = (model.arcs || []).map(function (a) { return decodeLine(a, S); });
+    var lods = (model.arc_lods || []).map(function (l) { return { tol: l.tolerance_m, keep: l.keep, arcs: null }; });
+    var lod = -1;                   // the level drawn: -1 full arcs, else an index into lods
+    var lodPolygons = [];           // [layer, unit]: polygons redrawn when the level changes
+    function arcsAt(level) {
+      if (level < 0) return arcs;
+      var l = lods[level];
+      if (!l.arcs) {
+        l.arcs = arcs.map(function (pts, i) {
+          var out = [pts[0]], k = 0;
+          l.keep[i].forEach(function (gap) { k += gap; out.push(pts[k]); });
+          out.push(pts[pts.length - 1]);
+          return out;
+        });
+      }
+      return l.arcs;
+    }
+    function lodFor(zoom) {
+      // metres per screen pixel at the centre; the coarsest level within one pixel
+      var px = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, zoom + 8);
+      var best = -1;
+      lods.forEach(function (l, i) { if (l.tol <= px && (best < 0 || l.tol > lods[best].tol)) best = i; });
+      return best;
+    }
+    function ringOf(refs, as) {
+      var out = [];
+      refs.forEach(function (r) {
+        var pts = as[r >= 0 ? r : ~r], n = pts.length, k;
+        if (r >= 0) { for (k = out.length ? 1 : 0; k < n; k++) out.push(pts[k]); }
+        else { for (k = out.length ? n - 2 : n - 1; k >= 0; k--) out.push(pts[k]); }
+      });
+      if (out.length > 1 && out[0].equals(out[out.length - 1], 0)) out.pop();
+      return out;
+    }
+    function geoOf(u, level) {
+      // areas as a list of polygons, each a list of rings; full detail unless a level is given
+      var key = level === undefined ? -1 : level;
+      u.geos = u.geos || {};
+      if (!(key in u.geos)) {
+        if (u.a) {
+          var as = arcsAt(key);
+          u.geos[key] = { t: "area", ll: u.a.map(function (poly) { return poly.map(function (r) { return ringOf(r, as); }); }) };
+        } else if (key >= 0) {
+          u.geos[key] = geoOf(u);
+        } else {
+          var g = decode(u.g, S);
+          if (g && u.g.t === "Polygon") g.ll = [g.ll];
+          u.geos[key] = g;
         }
-        u.bounds = layer.getBounds();
-        baseGroups[level].addLayer(layer);
-        if (u.seatLL && level !== "province" && level !== "context" || (level === "context" && u.adcode.slice(2) === "0000")) {
-          var ll = u.seatLL || u.bounds.getCenter();
-          var lab = el("span", { class: "atlas-label atlas-label-" + level }, u.name);
-          var m = L.marker(ll, { pane: "atlas-labels", interactive: false, keyboard: false,
-            icon: L.divIcon({ className: "atlas-label-icon", html: lab, iconSize: null }) });
-          labelsByLevel[level].push(m);
+      }
+      return u.geos[key];
+    }
+    var arcBounds = [];
+    function unitBounds(u) {
+      if (u.bounds === undefined) {
+        var b = null;
+        if (u.a) {
+          u.a.forEach(function (poly) { poly[0].forEach(function (r) {
+            var i = r >= 0 ? r : ~r;
+            if (!arcBounds[i]) arcBounds[i] = L.latLngBounds(arcs[i]);
+            b = extendBounds(b, arcBounds[i]);
+          }); });
+        } else if (geoOf(u) && geoOf(u).t === "area") {
+          geoOf(u).ll.forEach(function (poly) { b = extendBounds(b, L.latLngBounds(poly[0])); });
+        }
+        u.bounds = b;
+      }
+      return u.bounds;
+    }
+    function extendBounds(b, other) {
+      if (!other || !other.isValid()) return b;
+      return b ? b.extend(other) : L.latLngBounds(other.getSouthWest(), other.getNorthEast());
+    }
+    // A coarse level is already within a pixel: Leaflet need not simplify it again.
+    function smooth() { return lod >= 0 ? 0 : 1; }
+    function lodPolygon(u, style) {
+      var layer = L.polygon(geoOf(u, lod).ll, Object.assign({ smoothFactor: smooth() }, style));
+      lodPolygons.push([layer, u]);
+      return layer;
+    }
+    var adminShown = { county: true, prefecture: true, province: true };
+    var lineStyle = {
+      county: unitStyle.county, prefecture: unitStyle.prefecture, province: unitStyle.province,
+      context: { pane: "atlas-context", color: unitStyle.context.color, weight: unitStyle.context.weight }
+    };
+    function drawBorders() {
+      var lines = { county: [], prefecture: [], province: [], context: [] }, as = arcsAt(lod);
+      (model.arc_rank || []).forEach(function (rank, i) {
+        if (rank === 3) { lines.context.push(as[i]); return; }
+        for (var k = rank; k >= 0; k--) {
+          if (adminShown[RANKS[k]]) { lines[RANKS[k]].push(as[i]); return; }
         }
       });
+      RANKS.forEach(function (level) {
+        var group = level === "context" ? contextLines : baseGroups[level];
+        group.clearLayers();
+        if (level !== "context" && !adminShown[level]) return;
+        if (lines[level].length) {
+          var layer = L.polyline(lines[level], Object.assign({}, lineStyle[level], { fill: false, interactive: false, noClip: true, smoothFactor: smooth() }));
+          tag(layer, { "data-borders": level });
+          group.addLayer(layer);
+        }
+        (model.units[level] || []).forEach(function (u) {  // units not written in arcs
+          if (u.a || !geoOf(u) || level === "context") return;
+          var own = L.polygon(geoOf(u).ll, Object.assign({}, lineStyle[level], { fill: false, interactive: false }));
+          tag(own, { "data-adcode": u.adcode, "data-level": level });
+          group.addLayer(own);
+        });
+      });
+    }
+    var contextLines = L.layerGroup().addTo(baseGroups.context);
+    ["context", "province", "prefecture", "county"].forEach(function (level) {
+      (model.units[level] || []).forEach(function (u) {
+        u.seatLL = u.seat ? [u.seat[1] / S, u.seat[0] / S] : null;
+        if (!units.has(u.adcode) || level === "prefecture") units.set(u.adcode, u);
+      });
     });
+    // Outside Gansu, one grey mask: the world with Gansu's rings cut out (even-odd, so its
+    // enclaves are grey again). The neighbours' borders are arcs (drawBorders), and a click
+    // on a neighbour is hit-tested like a county's.
+    var WORLD = [[-85, -180], [-85, 180], [85, 180], [85, -180]].map(function (p) { return L.latLng(p[0], p[1]); });
+    var mask = null;
+    function maskRings() {
+      var rings = [WORLD];
+      (model.units.province || []).forEach(function (u) {
+        if (geoOf(u, lod)) geoOf(u, lod).ll.forEach(function (poly) { poly.forEach(function (r) { rings.push(r); }); });
+      });
+      return rings;
+    }
+    function drawContext() {
+      if (!(model.units.context || []).length) return;
+      mask = L.polygon(maskRings(), Object.assign({}, unitStyle.context, { stroke: false, interactive: false, smoothFactor: smooth() }));
+      tag(mask, { "data-level": "context", "data-mask": "1" });
+      baseGroups.context.addLayer(mask);
+    }
+    function setLod(level) {
+      if (level === lod) return;
+      lod = level;
+      lodPolygons.forEach(function (p) { p[0].options.smoothFactor = smooth(); p[0].setLatLngs(geoOf(p[1], lod).ll); });
+      if (mask) { mask.options.smoothFactor = smooth(); mask.setLatLngs(maskRings()); }
+      drawBorders();
+    }
+    // A click on the map that no zone took opens the county (or the neighbour) under it.
+    function inRing(ring, ll) {
+      var x = ll.lng, y = ll.lat, inside = false;
+      for (var i = 0, j = ring.length - 1; i < ring.length; j = i++) {
+        var a = ring[i], b = ring[j];
+        if ((a.lat > y) !== (b.lat > y) && x < (b.lng - a.lng) * (y - a.lat) / (b.lat - a.lat) + a.lng) inside = !inside;
+      }
+      return inside;
+    }
+    function unitAt(ll) {
+      var hit = null;
+      // the neighbours' cities before their provinces: smallest extent first
+      var around = (model.units.context || []).slice().sort(function (a, b) { return extent(a) - extent(b); });
+      [model.units.county, model.units.prefecture, around].forEach(function (list) {
+        (list || []).forEach(function (u) {
+          if (hit || !unitBounds(u) || !unitBounds(u).contains(ll) || !geoOf(u) || geoOf(u).t !== "area") return;
+          if (geoOf(u).ll.some(function (poly) { return poly.filter(function (r) { return inRing(r, ll); }).length % 2 === 1; })) hit = u;
+        });
+      });
+      return hit;
+    }
+    function extent(u) {
+      var b = unitBounds(u);
+      return b ? (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()) : Infinity;
+    }
+    map.on("click", function (ev) {
+      var u = unitAt(ev.latlng);
+      if (u && (u.level !== "context" || map.hasLayer(baseGroups.context))) go("unit", u.adcode);
+    });
+    function makeLabels() {
+      ["context", "prefecture", "county"].forEach(function (level) {
+        (model.units[level] || []).forEach(function (u) {
+          if (!unitBounds(u) || !(u.seatLL || (level === "context" && u.adcode.slice(2) === "0000"))) return;
+          var lab = el("span", { class: "atlas-label atlas-label-" + level }, u.name);
+          labelsByLevel[level].push(L.marker(u.seatLL || unitBounds(u).getCenter(), {
+            pane: "atlas-labels", interactive: false, keyboard: false,
+            icon: L.divIcon({ className: "atlas-label-icon", html: lab, iconSize: null }) }));
+        });
+      });
+    }
     function updateLabels() {
       var z = map.getZoom();
       baseGroups.labels.clearLayers();
@@ -181,7 +357,7 @@
       if (z >= 5.5) labelsByLevel.prefecture.forEach(function (m) { baseGroups.labels.addLayer(m); });
       if (z >= 7.5) labelsByLevel.county.forEach(function (m) { baseGroups.labels.addLayer(m); });
     }
-    ["context", "province", "prefecture", "county", "labels"].forEach(function (k) { baseGroups[k].addTo(map); });
+    mark("units-built");
 
     // --- elements ---------------------------------------------------------------------------
     function kindOf(e) {
@@ -245,8 +421,8 @@
             if (m.level === "county") {
               (model.units.county || []).forEach(function (c) { if (c.adcode === a) u = c; });
             }
-            if (!u || !u.geo) return;
-            var layer = L.polygon(u.geo.ll, areaStyle(k, m));
+            if (!u || !geoOf(u)) return;
+            var layer = lodPolygon(u, areaStyle(k, m));
             tag(layer, { "data-id": e.id, "data-part": m.partial ? "partial" : "whole", "data-adcode": a });
             if (m.partial) onAdd(layer, function (p) { p.setAttribute("fill", "url(#atlas-hatch-" + k.index + ")"); });
             layer.on("click", open);
@@ -290,12 +466,6 @@
           });
         }
       });
-      var b = null;
-      group.eachLayer(function (l) {
-        if (l.getBounds) b = b ? b.extend(l.getBounds()) : L.latLngBounds(l.getBounds().getSouthWest(), l.getBounds().getNorthEast());
-        else if (l.getLatLng && l.options.pane !== "atlas-labels") b = b ? b.extend(l.getLatLng()) : L.latLngBounds(l.getLatLng(), l.getLatLng());
-      });
-      elementBounds.set(e.id, b);
       return group;
     }
 
@@ -312,8 +482,32 @@
       e.members.forEach(function (m) { m.adcodes.forEach(function (a) { var u = units.get(a); if (u) s += u.area_km2 || 0; }); });
       return s;
     }
-    drawOrder.slice().sort(function (a, b) { return size(elements.get(b)) - size(elements.get(a)); })
-      .forEach(function (id) { elementLayers.set(id, drawElement(elements.get(id))); });
+    drawOrder.sort(function (a, b) { return size(elements.get(b)) - size(elements.get(a)); });
+    // An element's layers are made the first time it is shown: a page holds ~100 elements and
+    // shows a dozen at start, so most are never drawn at all.
+    function layerOf(id) {
+      if (!elementLayers.has(id)) elementLayers.set(id, drawElement(elements.get(id)));
+      return elementLayers.get(id);
+    }
+    // The extent of a drawn element from its data (member units, features), without drawing it.
+    function boundsOf(id) {
+      if (elementBounds.has(id)) return elementBounds.get(id);
+      var e = elements.get(id), b = null;
+      if (e.geometry === "area") {
+        e.members.forEach(function (m) { m.adcodes.forEach(function (a) {
+          var u = units.get(a);
+          if (m.level === "county") (model.units.county || []).forEach(function (c) { if (c.adcode === a) u = c; });
+          if (u) b = extendBounds(b, unitBounds(u));
+        }); });
+      }
+      (e.features || []).forEach(function (f) {
+        var g = decode(f.g, S);
+        if (!g) return;
+        (g.t === "point" ? [g.ll] : g.ll).forEach(function (ll) { b = extendBounds(b, L.latLngBounds(ll)); });
+      });
+      elementBounds.set(id, b);
+      return b;
+    }
 
     function drawn(id) {
       var e = elements.get(id);
@@ -330,16 +524,28 @@
     }
     function setVisible(id, on) {
       leaves(id).forEach(function (leaf) {
-        var layer = elementLayers.get(leaf);
-        if (!layer) return;
+        if (!elements.has(leaf)) return;
+        var layer = layerOf(leaf);
         if (on) { visible.add(leaf); layer.addTo(map); } else { visible.delete(leaf); map.removeLayer(layer); }
       });
       syncTree();
     }
-    // add in draw order so small areas end on top
-    drawOrder.slice().sort(function (a, b) { return size(elements.get(b)) - size(elements.get(a)); })
-      .forEach(function (id) { if (drawn(id) && visible.has(id)) elementLayers.get(id).addTo(map); });
+    // --- first paint: the start view first (so that every layer is projected once), then the
+    // admin units and the visible elements, big areas below small ones, lines, points
+    var start = null;
+    visible.forEach(function (id) { if (drawn(id)) start = extendBounds(start, boundsOf(id)); });
+    (model.units.province || []).forEach(function (u) { if (!start) start = unitBounds(u); });
+    if (start) map.fitBounds(start, { padding: [20, 20], animate: false });
+    lod = lodFor(map.getZoom());
+    drawContext();
+    drawBorders();
+    map.on("zoomend", function () { setLod(lodFor(map.getZoom())); });
+    mark("view");
+    ["context", "province", "prefecture", "county", "labels"].forEach(function (k) { baseGroups[k].addTo(map); });
+    mark("units-added");
+    drawOrder.forEach(function (id) { if (drawn(id) && visible.has(id)) layerOf(id).addTo(map); });
     focusLayer.addTo(map);
+    mark("elements-added");
 
     // --- basemaps -----------------------------------------------------------------------------
     var tileLayer = null;
@@ -422,7 +628,8 @@
       [["province", "省界 Province"], ["prefecture", "市州 Prefectures"], ["county", "县区 Counties"],
        ["labels", "地名 Labels"], ["context", "周边省区 Neighbours"]].forEach(function (p) {
         var c = checkbox(p[1], true, function (on) {
-          if (on) baseGroups[p[0]].addTo(map); else map.removeLayer(baseGroups[p[0]]);
+          if (p[0] in adminShown) { adminShown[p[0]] = on; drawBorders(); }
+          else if (on) baseGroups[p[0]].addTo(map); else map.removeLayer(baseGroups[p[0]]);
         });
         c.box.setAttribute("data-layer", p[0]);
         admin.appendChild(c.row);
@@ -442,8 +649,7 @@
           var b = null;
           lay.elements.forEach(function (id) {
             leaves(id).forEach(function (leaf) {
-              var eb = elementBounds.get(leaf);
-              if (eb && eb.isValid()) b = b ? b.extend(eb) : L.latLngBounds(eb.getSouthWest(), eb.getNorthEast());
+              b = extendBounds(b, boundsOf(leaf));
             });
           });
           if (b) map.flyToBounds(b, { padding: [20, 20], duration: 0.6 });
@@ -456,7 +662,10 @@
         var lg = el("legend");
         var all = el("input", { type: "checkbox", "aria-label": "全部 all" });
         all.checked = true;
-        all.addEventListener("change", function () { g.elements.forEach(function (id) { setVisible(id, all.checked); }); });
+        all.addEventListener("change", function () {
+          var on = all.checked;  // read once: setVisible re-syncs this very box after each element
+          g.elements.forEach(function (id) { setVisible(id, on); });
+        });
         groupBoxes.push({ box: all, ids: g.elements.filter(function (id) { return elements.has(id); }) });
         lg.appendChild(all);
         lg.appendChild(el("span", null, " " + g.title));
@@ -492,8 +701,8 @@
     // --- focus and panel ------------------------------------------------------------------------
     function unitGeoLayer(a, style) {
       var u = units.get(a);
-      if (!u || !u.geo) return null;
-      return L.polygon(u.geo.ll, Object.assign({ pane: "atlas-focus", interactive: false, fill: false }, style));
+      if (!u || !geoOf(u)) return null;
+      return L.polygon(geoOf(u).ll, Object.assign({ pane: "atlas-focus", interactive: false, fill: false }, style));
     }
     function focusOn(layers, fly, maxZoom) {
       maxZoom = maxZoom || 10;
@@ -872,23 +1081,27 @@
       if (ev.target.closest && ev.target.closest("a.atlas-result")) results.hidden = true;
     });
 
-    // --- start ------------------------------------------------------------------------------------
-    buildTree();
-    buildLegend();
-    setBasemap(model.basemap);
-    map.on("zoomend", updateLabels);
-    var start = null;
-    visible.forEach(function (id) {
-      var b = elementBounds.get(id);
-      if (b && b.isValid()) start = start ? start.extend(b) : L.latLngBounds(b.getSouthWest(), b.getNorthEast());
-    });
-    if (!start) {
-      (model.units.province || []).forEach(function (u) { if (u.bounds) start = u.bounds; });
+    // --- after the first paint: basemap, labels, layer tree, legend, deep link -----------------
+    // The polygons are on screen one frame earlier; data-atlas-ready marks the whole page.
+    function whenParsed(fn) {
+      if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
+      else fn();
     }
-    if (start) map.fitBounds(start, { padding: [20, 20] });
-    updateLabels();
-    route(false);
-    document.body.setAttribute("data-atlas-ready", "1");
+    requestAnimationFrame(function () {
+      setTimeout(function () { whenParsed(function () {
+        mark("painted");
+        readTexts();
+        setBasemap(model.basemap);
+        makeLabels();
+        updateLabels();
+        map.on("zoomend", updateLabels);
+        buildTree();
+        buildLegend();
+        route(false);
+        mark("ready");
+        document.body.setAttribute("data-atlas-ready", "1");
+      }); }, 0);
+    });
   }
 
   window.atlasStart = atlasStart;
