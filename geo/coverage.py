@@ -589,6 +589,18 @@ def _normal(geom: shapely.Geometry) -> shapely.Geometry:
     return shapely.normalize(geom)
 
 
+def _matched(
+    original: gpd.GeoDataFrame, simplified: gpd.GeoDataFrame
+) -> tuple[gpd.GeoDataFrame, gpd.GeoDataFrame]:
+    """The two frames indexed alike: by ``adcode`` (or their index when there is none)."""
+    key = "adcode" if "adcode" in original.columns and "adcode" in simplified.columns else None
+    a = original.set_index(key) if key else original
+    b = simplified.set_index(key) if key else simplified
+    if set(a.index) != set(b.index):
+        raise BoundaryError("original and simplified units differ in their adcodes")
+    return a, b.loc[a.index]
+
+
 def hausdorff_errors_m(
     original: gpd.GeoDataFrame, simplified: gpd.GeoDataFrame, *, crs: str | None = None
 ) -> pd.Series:
@@ -597,12 +609,7 @@ def hausdorff_errors_m(
     Units are matched by ``adcode`` (or by index when there is none). Distances are measured in
     ``crs`` (default: :func:`metric_crs` of the original bounds).
     """
-    key = "adcode" if "adcode" in original.columns and "adcode" in simplified.columns else None
-    a = original.set_index(key) if key else original
-    b = simplified.set_index(key) if key else simplified
-    if set(a.index) != set(b.index):
-        raise BoundaryError("original and simplified units differ in their adcodes")
-    b = b.loc[a.index]
+    a, b = _matched(original, simplified)
     crs = crs or metric_crs(original.total_bounds)
     ga = shapely.boundary(a.geometry.to_crs(crs).values)
     gb = shapely.boundary(b.geometry.to_crs(crs).values)
@@ -656,12 +663,7 @@ def shared_border_errors_m(
         a unit has no vertex of that kind); their maximum per row is the unit's Hausdorff
         error.
     """
-    key = "adcode" if "adcode" in original.columns and "adcode" in simplified.columns else None
-    a = original.set_index(key) if key else original
-    b = simplified.set_index(key) if key else simplified
-    if set(a.index) != set(b.index):
-        raise BoundaryError("original and simplified units differ in their adcodes")
-    b = b.loc[a.index]
+    a, b = _matched(original, simplified)
     crs = crs or metric_crs(original.total_bounds)
 
     def on(geoms: np.ndarray, others: gpd.GeoDataFrame) -> tuple[list, list]:
