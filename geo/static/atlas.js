@@ -65,6 +65,7 @@
     return null;
   }
 
+  // performance marks (atlas:start … atlas:ready) let the benchmark and a profiler see the phases
   function mark(name) {
     if (window.performance && performance.mark) performance.mark("atlas:" + name);
   }
@@ -160,8 +161,8 @@
     var unitStyle = {
       context: { pane: "atlas-context", color: "#b8b8b8", weight: 0.8, fillColor: "#ececec", fillOpacity: 0.7 },
       province: { pane: "atlas-units-p", color: "#222", weight: 2.6, fill: false, interactive: false },
-      prefecture: { pane: "atlas-units-p", color: "#555", weight: 1.4, fillColor: "#fff", fillOpacity: 0 },
-      county: { pane: "atlas-units-c", color: "#9a9a9a", weight: 0.6, fillColor: "#fff", fillOpacity: 0 }
+      prefecture: { pane: "atlas-units-p", color: "#555", weight: 1.4, fill: false, interactive: false },
+      county: { pane: "atlas-units-c", color: "#9a9a9a", weight: 0.6, fill: false, interactive: false }
     };
     // Units come as rings of shared arcs (geo/_atlas_topo.py): every border is one line, drawn
     // once in the style of the highest shown level it separates. At small scales the page
