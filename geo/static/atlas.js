@@ -298,6 +298,11 @@
       });
       return rings;
     }
+    // A member's unit: at its own level (嘉峪关市 is both a prefecture and a county).
+    var counties = new Map((model.units.county || []).map(function (c) { return [c.adcode, c]; }));
+    function memberUnit(m, adcode) {
+      return (m.level === "county" && counties.get(adcode)) || units.get(adcode);
+    }
     function drawContext() {
       if (!(model.units.context || []).length) return;
       mask = L.polygon(maskRings(), Object.assign({}, unitStyle.context, { stroke: false, interactive: false, smoothFactor: smooth() }));
@@ -418,10 +423,7 @@
       if (e.geometry === "area") {
         e.members.forEach(function (m) {
           m.adcodes.forEach(function (a) {
-            var u = units.get(a);
-            if (m.level === "county") {
-              (model.units.county || []).forEach(function (c) { if (c.adcode === a) u = c; });
-            }
+            var u = memberUnit(m, a);
             if (!u || !geoOf(u)) return;
             var layer = lodPolygon(u, areaStyle(k, m));
             tag(layer, { "data-id": e.id, "data-part": m.partial ? "partial" : "whole", "data-adcode": a });
@@ -496,8 +498,7 @@
       var e = elements.get(id), b = null;
       if (e.geometry === "area") {
         e.members.forEach(function (m) { m.adcodes.forEach(function (a) {
-          var u = units.get(a);
-          if (m.level === "county") (model.units.county || []).forEach(function (c) { if (c.adcode === a) u = c; });
+          var u = memberUnit(m, a);
           if (u) b = extendBounds(b, unitBounds(u));
         }); });
       }
