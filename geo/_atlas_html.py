@@ -70,11 +70,58 @@ def render_template(name: str, **context: Any) -> str:
 
 @functools.cache
 def static_text(name: str) -> str:
-    """Text of one of our own assets in ``geo/static/`` (``atlas.js``, ``atlas.css``)."""
-    text = importlib.resources.files("geo").joinpath("static", name).read_text(encoding="utf-8")
+    """Text of one of our own assets in ``geo/static/`` (``atlas.css``, ``js/units.js``)."""
+    path = importlib.resources.files("geo").joinpath("static", *name.split("/"))
+    text = path.read_text(encoding="utf-8")
     if "</script" in text.lower() or "</style" in text.lower():
         raise ValueError(f"geo/static/{name} must not contain a closing script/style tag")
     return text
+
+
+#: The parts of the page script (``geo/static/js/``), in the order :func:`atlas_script` puts
+#: them together. ``util.js`` defines the helpers every part uses; each other part defines one
+#: ``atlas.NAME = function (s) {...}`` that ``start.js`` calls with the shared page state ``s``
+#: in the order of its ``atlas.PARTS`` (which names the same parts, in this order). The
+#: contract of each part (what it reads from ``s``, what it adds) heads its file.
+JS_PARTS = (
+    "util.js",
+    "units.js",
+    "labels.js",
+    "looks.js",
+    "elements.js",
+    "focus.js",
+    "text.js",
+    "panel.js",
+    "router.js",
+    "search.js",
+    "tree.js",
+    "legend.js",
+    "start.js",
+)
+
+_JS_HEAD = """/* Gansu plan atlas: the page script, put together by geo/_atlas_html.py from geo/static/js/
+ * ({parts}). Reads the page model from #atlas-data with JSON.parse and draws it with
+ * Leaflet; data reaches the DOM only through textContent, setAttribute or Leaflet options.
+ */
+(function () {{
+"use strict";
+var atlas = {{}};
+"""
+_JS_TAIL = """window.atlasStart = atlas.start;
+})();
+"""
+
+
+@functools.cache
+def atlas_script() -> str:
+    """The page script: the parts :data:`JS_PARTS` in their order, in one closure.
+
+    No JS toolchain: the parts are plain ES5 files joined as they are, each headed by its
+    name, so the pages (and the single-file offline pages) embed one script, the same on
+    every build.
+    """
+    body = [f"// --- js/{name}\n{static_text('js/' + name)}" for name in JS_PARTS]
+    return _JS_HEAD.format(parts=", ".join(JS_PARTS)) + "\n".join(body) + _JS_TAIL
 
 
 def leaflet_dir() -> Path:
@@ -158,7 +205,7 @@ def page_html(
     stabilize_ids(fig)
     fig.script.add_child(
         Element(
-            render_template("atlas_script.html", js=static_text("atlas.js"), map_name=m.get_name())
+            render_template("atlas_script.html", js=atlas_script(), map_name=m.get_name())
         ),
         name="atlas_script",
     )

@@ -834,3 +834,31 @@ def test_links_mentions_read_records_and_mappings():
     assert set(got["a"]) == {(0, 4, "unit", "620121,620122"), (0, 4, "concept", "lz_yihe_xinqu")}
     # one highlight per span: the place wins over the concept of the same words
     assert am.drop_overlaps(got["a"]) == [(0, 4, "unit", "620121,620122")]
+
+
+def test_page_script_is_put_together_from_small_parts_in_a_fixed_order():
+    import importlib.resources
+    import re
+
+    from geo import _atlas_html
+
+    folder = importlib.resources.files("geo").joinpath("static", "js")
+    on_disk = sorted(p.name for p in folder.iterdir() if p.name.endswith(".js"))
+    assert sorted(_atlas_html.JS_PARTS) == on_disk  # no part forgotten, none left over
+    for name in on_disk:
+        text = folder.joinpath(name).read_text(encoding="utf-8")
+        assert len(text.splitlines()) < 300, name
+        assert text.startswith(f"/* js/{name}:"), f"{name} must open with its contract"
+    # start.js installs the parts in the order they are put together
+    start = folder.joinpath("start.js").read_text(encoding="utf-8")
+    parts = re.search(r"atlas\.PARTS = \[([^\]]*)\]", start).group(1)
+    assert [f"{p.strip().strip(chr(34))}.js" for p in parts.split(",")] == list(
+        _atlas_html.JS_PARTS[1:-1]
+    )
+    script = _atlas_html.atlas_script()
+    _atlas_html.atlas_script.cache_clear()
+    _atlas_html.static_text.cache_clear()
+    assert _atlas_html.atlas_script() == script  # deterministic
+    positions = [script.index(f"// --- js/{name}\n") for name in _atlas_html.JS_PARTS]
+    assert positions == sorted(positions)
+    assert script.count("window.atlasStart = atlas.start;") == 1

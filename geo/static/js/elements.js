@@ -1,0 +1,119 @@
+/* js/elements.js: drawing the elements (areas from their member units, lines, points) and
+ * showing or hiding them.
+ *
+ * An element's layers are made the first time it is shown: a page holds ~100 elements and
+ * shows a dozen at start, so most are never drawn at all.
+ *
+ * Contract: atlas.elements(s) reads s.map, s.model, s.scale, s.elements, s.units, s.visible,
+ * s.memberUnit, s.geoOf, s.unitBounds, s.lodPolygon, s.kindOf, s.areaStyle, s.lineStyle,
+ * s.pointStyle, s.labelMarker, s.along, s.go (router) and s.syncTree (tree, called if set);
+ * it gives each element record its `features` and sets
+ *   s.drawOrder    page elements, big areas first (below), then small ones
+ *   s.layerOf(id)  the element's L.FeatureGroup (made on first use)
+ *   s.boundsOf(id) its extent from the data, without drawing it
+ *   s.drawn(id)    true for elements drawn themselves (no parts on this page)
+ *   s.leaves(id)   the drawn elements an element stands for (itself or its parts)
+ *   s.setVisible(id, on)
+ */
+atlas.elements = function (s) {
+  var elements = s.elements, S = s.scale, tag = atlas.tag, extendBounds = atlas.extendBounds;
+  var layers = new Map(), bounds = new Map();
+  function drawElement(e) {
+    var k = s.kindOf(e);
+    var group = L.featureGroup();
+    var open = function (ev) { L.DomEvent.stop(ev); s.go("concept", e.id); };
+    if (e.geometry === "area") {
+      e.members.forEach(function (m) {
+        m.adcodes.forEach(function (a) {
+          var u = s.memberUnit(m, a);
+          if (!u || !s.geoOf(u)) return;
+          var layer = s.lodPolygon(u, s.areaStyle(k, m));
+          tag(layer, { "data-id": e.id, "data-part": m.partial ? "partial" : "whole", "data-adcode": a });
+          if (m.partial) atlas.onAdd(layer, function (p) { p.setAttribute("fill", "url(#atlas-hatch-" + k.index + ")"); });
+          layer.on("click", open);
+          group.addLayer(layer);
+        });
+      });
+    }
+    (e.features || []).forEach(function (f) {
+      var geo = atlas.decode(f.g, S);
+      if (!geo) return;
+      if (geo.t === "line") {
+        geo.ll.forEach(function (line) {
+          var halo = L.polyline(line, { pane: "atlas-lines", color: "#fff", weight: 12, opacity: 0.01 });
+          var path = L.polyline(line, s.lineStyle(k, e));
+          atlas.onAdd(path, function (p) { p.setAttribute("marker-end", "url(#atlas-arrow-" + k.index + ")"); });
+          tag(path, { "data-id": e.id, "data-part": f.part });
+          halo.on("click", open); path.on("click", open);
+          group.addLayer(halo); group.addLayer(path);
+          var lab = s.labelMarker(s.along(line, 0.62), e.name + " 示意", "atlas-line-label");
+          lab.labelNode.style.borderColor = k.colour;
+          group.addLayer(lab);
+        });
+      } else if (geo.t === "point") {
+        geo.ll.forEach(function (ll) {
+          var mk = L.circleMarker(ll, s.pointStyle(k, e, f.part));
+          tag(mk, { "data-id": e.id, "data-part": f.part });
+          mk.on("click", open);
+          group.addLayer(mk);
+          if (f.part !== "site") group.addLayer(s.labelMarker(ll, e.name, "atlas-point-label"));
+        });
+      }
+    });
+    return group;
+  }
+  // features by element
+  (s.model.features || []).forEach(function (f) {
+    var e = elements.get(f.id);
+    if (e) (e.features = e.features || []).push(f);
+  });
+  function size(e) {
+    var n = 0;
+    e.members.forEach(function (m) { m.adcodes.forEach(function (a) { var u = s.units.get(a); if (u) n += u.area_km2 || 0; }); });
+    return n;
+  }
+  s.drawOrder = s.model.order.filter(function (id) { return elements.has(id); });
+  s.drawOrder.sort(function (a, b) { return size(elements.get(b)) - size(elements.get(a)); });
+  s.layerOf = function (id) {
+    if (!layers.has(id)) layers.set(id, drawElement(elements.get(id)));
+    return layers.get(id);
+  };
+  s.boundsOf = function (id) {
+    if (bounds.has(id)) return bounds.get(id);
+    var e = elements.get(id), b = null;
+    if (e.geometry === "area") {
+      e.members.forEach(function (m) { m.adcodes.forEach(function (a) {
+        var u = s.memberUnit(m, a);
+        if (u) b = extendBounds(b, s.unitBounds(u));
+      }); });
+    }
+    (e.features || []).forEach(function (f) {
+      var g = atlas.decode(f.g, S);
+      if (!g) return;
+      (g.t === "point" ? [g.ll] : g.ll).forEach(function (ll) { b = extendBounds(b, L.latLngBounds(ll)); });
+    });
+    bounds.set(id, b);
+    return b;
+  };
+  s.drawn = function (id) {
+    var e = elements.get(id);
+    return e && e.parts.filter(function (p) { return elements.has(p); }).length === 0;
+  };
+  s.leaves = function (id) {
+    var e = elements.get(id);
+    if (!e) return [];
+    var parts = e.parts.filter(function (p) { return elements.has(p); });
+    if (!parts.length) return [id];
+    var out = [];
+    parts.forEach(function (p) { s.leaves(p).forEach(function (x) { out.push(x); }); });
+    return out;
+  };
+  s.setVisible = function (id, on) {
+    s.leaves(id).forEach(function (leaf) {
+      if (!elements.has(leaf)) return;
+      var layer = s.layerOf(leaf);
+      if (on) { s.visible.add(leaf); layer.addTo(s.map); } else { s.visible.delete(leaf); s.map.removeLayer(layer); }
+    });
+    if (s.syncTree) s.syncTree();
+  };
+};

@@ -1,0 +1,31 @@
+/* js/router.js: deep links (#concept=ID, #unit=ADCODE, #provision=ID) and clicks on the map.
+ *
+ * Contract: atlas.router(s) reads s.map, s.baseGroups, s.unitAt, s.showConcept, s.showUnit,
+ * s.showProvision; it sets
+ *   s.go(kind, id)   open a panel through the URL hash (so Back works)
+ *   s.route(fly)     open the panel the hash names; false when it names none
+ * and sets body[data-route] to the kind shown.
+ */
+atlas.router = function (s) {
+  s.go = function (kind, id) {
+    var h = "#" + kind + "=" + encodeURIComponent(id);
+    if (location.hash === h) s.route(true); else location.hash = h;
+  };
+  s.route = function (fly) {
+    var m = /^#(concept|unit|provision)=(.*)$/.exec(location.hash);
+    if (!m) return false;
+    var id;
+    try { id = decodeURIComponent(m[2]); } catch (err) { id = m[2]; }
+    if (m[1] === "concept") s.showConcept(id, fly);
+    else if (m[1] === "unit") s.showUnit(id, fly);
+    else s.showProvision(id, fly);
+    document.body.setAttribute("data-route", m[1]);
+    return true;
+  };
+  window.addEventListener("hashchange", function () { s.route(true); });
+  // a click on the map that no element took opens the unit under it
+  s.map.on("click", function (ev) {
+    var u = s.unitAt(ev.latlng);
+    if (u && (u.level !== "context" || s.map.hasLayer(s.baseGroups.context))) s.go("unit", u.adcode);
+  });
+};
