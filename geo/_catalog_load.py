@@ -46,7 +46,9 @@ _ELEMENT_KEYS = {
 _MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site"}
 _SITE_KEYS = {"lon", "lat", "basis", "source", "precision_deg"}
 _LAYOUT_KEYS = {"id", "name", "name_en", "plan", "elements", "figure", "caption", "notes"}
-_KIND_KEYS = {"zh", "en", "geometry", "colour", "style", "order", "description"}
+_KIND_KEYS = {
+    "zh", "en", "geometry", "colour", "style", "order", "description", "weight", "dash", "radius"
+}
 _MEMBER_LEVELS = ("prefecture", "county", "context")
 
 
@@ -121,6 +123,9 @@ def _ontology(
             style=str(raw.get("style", "")),
             order=int(raw.get("order", 0)),
             description=str(raw.get("description", "")),
+            weight=float(raw.get("weight", 1.2)),
+            dash=tuple(float(x) for x in raw.get("dash", ())),
+            radius=float(raw.get("radius", 0.0)),
         )
     roles = {
         k: Role(id=k, zh=str(v.get("zh", k)), description=str(v.get("description", "")))
@@ -132,6 +137,8 @@ def _ontology(
             zh=str(v.get("zh", k)),
             description=str(v.get("description", "")),
             style=str(v.get("style", "")),
+            fill_opacity=float(v.get("fill_opacity", 0.42)),
+            dash=tuple(float(x) for x in v.get("dash", ())),
         )
         for k, v in data.get("basis", {}).items()
     }
@@ -141,6 +148,7 @@ def _ontology(
             zh=str(v.get("zh", k)),
             style=str(v.get("style", "")),
             description=str(v.get("description", "")),
+            radius=float(v.get("radius", 0.0)),
         )
         for k, v in data.get("part", {}).items()
     }

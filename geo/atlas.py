@@ -30,8 +30,12 @@ aliases, plan, kind, kind_zh, kind_en, geometry, schematic, members, quotes, pro
 parts, parents, notes, paths}}``),
 ``order`` and ``visible`` (element ids), ``features`` (lines, points and sites:
 ``[{id, part, g}]``; areas are drawn from their member units, so no polygon is embedded twice),
-``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page, from
-``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
+``tree`` (``[{plan, title, elements}]``), ``legend`` (the kinds on the page with the looks
+drawn: :func:`geo.styles.legend`), ``styles`` (``{style key: style}``:
+:func:`geo.styles.page_styles`), ``looks`` (``{id: {colour, members, parts}}``: each element's
+colour, the same on every page, and style keys, :func:`geo.styles.element_looks`),
+``unit_concepts`` (``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}``: the
+page's concepts of each unit by :func:`geo.catalog.tag_units`' rule), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
 h, kind, text, lines}}``, ``h`` indexing ``headings``), ``mentions`` (``{provision:
 [[start, end, "unit"|"concept", id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``),
 ``unit_aliases`` (``{adcode: [short and former names]}``, search terms) and ``layouts``
@@ -44,6 +48,7 @@ replaced by a counter, JSON keys are sorted; two builds are byte-identical.
 
 from __future__ import annotations
 
+import json
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -58,6 +63,7 @@ from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
 from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.errors import OutputError
+from geo.styles import element_looks, legend, page_styles
 
 __all__ = ["ATLAS_PAGE", "build_page_model", "read_atlas_inputs", "render_page", "write_atlas"]
 
@@ -153,6 +159,7 @@ def _shared(
             if other:
                 aliases[adcode] = other
     return {
+        "unit_concepts": _unit_concepts(catalog, units),
         "datum": datum,
         "units": unit_recs,
         "arcs": encode_arcs(topology.arcs),
@@ -170,6 +177,38 @@ def _shared(
         "docs": {d.id: {"title": d.title, "file": d.file} for d in corpus.documents},
         "catalog": catalog,
     }
+
+
+# >>> helper B (issue 18): the unit panel's concepts, by geo.catalog.tag_units' rule. Helper A
+# adds the same key in the pipeline; at merge keep whichever copy is there and drop this one.
+def _unit_concepts(catalog: Any, units: gpd.GeoDataFrame) -> dict[str, list[dict[str, Any]]]:
+    """``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}`` (a prefecture's
+    entries first where it shares its adcode with a county, as 嘉峪关市 does)."""
+    from geo.catalog import tag_units
+
+    tagged = tag_units(catalog, units[units.level.isin(["prefecture", "county"])])
+    out: dict[str, list[dict[str, Any]]] = {}
+    for level in ("prefecture", "county"):
+        rows = tagged[tagged.level == level]
+        for adcode, concepts in zip(rows.adcode, rows.concepts, strict=True):
+            mine = out.setdefault(str(adcode), [])
+            for c in json.loads(concepts):
+                if all(x["id"] != c["id"] for x in mine):
+                    mine.append(
+                        {
+                            "id": c["id"],
+                            "role": c["role"],
+                            "role_zh": catalog.roles[c["role"]].zh,
+                            "basis": c["basis"],
+                            "basis_zh": catalog.bases[c["basis"]].zh,
+                            "partial": c["partial"],
+                            "via": c["via"],
+                        }
+                    )
+    return {a: cs for a, cs in sorted(out.items()) if cs}
+
+
+# <<< helper B
 
 
 def _page(
@@ -215,19 +254,6 @@ def _page(
         }
     page.update({"home": home, "atlas": atlas, "variant": variant, "sources": _SOURCES})
     records = {i: shared["elements"][i] for i in ids}
-    kinds_on_page = {records[i]["kind"] for i in ids}
-    legend = [
-        {
-            "kind": k.id,
-            "zh": k.zh,
-            "en": k.en,
-            "colour": k.colour,
-            "geometry": k.geometry,
-            "style": k.style,
-        }
-        for k in sorted(catalog.kinds.values(), key=lambda k: (k.order, k.id))
-        if k.id in kinds_on_page
-    ]
     tree: list[dict[str, Any]] = []
     for plan in [*shared["plan_order"], *sorted({r["plan"] for r in records.values()})]:
         top = [
@@ -266,7 +292,16 @@ def _page(
         "visible": visible,
         "features": am.feature_records(shared["geometry"], ids),
         "tree": tree,
-        "legend": legend,
+        # the look, from the ontology (geo/styles.py): the legend of what this page draws, the
+        # styles it uses and, per element, its colour (the same on every page) and style keys
+        "legend": legend(catalog, ids),
+        "styles": page_styles(catalog, ids),
+        "looks": element_looks(catalog, ids),
+        "unit_concepts": {  # helper B (issue 18): the concepts of this page, per unit
+            a: [c for c in cs if c["id"] in records]
+            for a, cs in shared["unit_concepts"].items()
+            if any(c["id"] in records for c in cs)
+        },
         "plans": shared["plans"],
         "docs": shared["docs"],
         "provisions": shared["provisions"],

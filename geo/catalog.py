@@ -81,6 +81,10 @@ class Kind:
     style: str
     order: int
     description: str
+    #: the look (geo/styles.py): line width in px, dash pattern in px, marker radius in px
+    weight: float = 1.2
+    dash: tuple[float, ...] = ()
+    radius: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -100,6 +104,9 @@ class Basis:
     zh: str
     description: str
     style: str = ""
+    #: the look (geo/styles.py): fill opacity of whole areas, dash pattern in px
+    fill_opacity: float = 0.42
+    dash: tuple[float, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -110,6 +117,8 @@ class Part:
     zh: str
     style: str
     description: str
+    #: the look (geo/styles.py): marker radius in px (0: the kind's)
+    radius: float = 0.0
 
 
 @dataclass(frozen=True)

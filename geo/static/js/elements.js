@@ -5,8 +5,8 @@
  * shows a dozen at start, so most are never drawn at all.
  *
  * Contract: atlas.elements(s) reads s.map, s.model, s.scale, s.elements, s.units, s.visible,
- * s.memberUnit, s.geoOf, s.unitBounds, s.lodPolygon, s.kindOf, s.areaStyle, s.lineStyle,
- * s.pointStyle, s.labelMarker, s.along, s.go (router) and s.syncTree (tree, called if set);
+ * s.memberUnit, s.geoOf, s.unitBounds, s.lodPolygon, s.kindOf, s.memberLook, s.partLook,
+ * s.labelMarker, s.along, s.go (router) and s.syncTree (tree, called if set);
  * it gives each element record its `features` and sets
  *   s.drawOrder    page elements, big areas first (below), then small ones
  *   s.layerOf(id)  the element's L.FeatureGroup (made on first use)
@@ -23,13 +23,14 @@ atlas.elements = function (s) {
     var group = L.featureGroup();
     var open = function (ev) { L.DomEvent.stop(ev); s.go("concept", e.id); };
     if (e.geometry === "area") {
-      e.members.forEach(function (m) {
+      e.members.forEach(function (m, i) {
+        var look = s.memberLook(e, i);
         m.adcodes.forEach(function (a) {
           var u = s.memberUnit(m, a);
           if (!u || !s.geoOf(u)) return;
-          var layer = s.lodPolygon(u, s.areaStyle(k, m));
+          var layer = s.lodPolygon(u, look.options);
           tag(layer, { "data-id": e.id, "data-part": m.partial ? "partial" : "whole", "data-adcode": a });
-          if (m.partial) atlas.onAdd(layer, function (p) { p.setAttribute("fill", "url(#atlas-hatch-" + k.index + ")"); });
+          if (look.hatch) atlas.onAdd(layer, function (p) { p.setAttribute("fill", "url(#atlas-hatch-" + k.index + ")"); });
           layer.on("click", open);
           group.addLayer(layer);
         });
@@ -38,11 +39,12 @@ atlas.elements = function (s) {
     (e.features || []).forEach(function (f) {
       var geo = atlas.decode(f.g, S);
       if (!geo) return;
+      var look = s.partLook(e, f.part);
       if (geo.t === "line") {
         geo.ll.forEach(function (line) {
           var halo = L.polyline(line, { pane: "atlas-lines", color: "#fff", weight: 12, opacity: 0.01 });
-          var path = L.polyline(line, s.lineStyle(k, e));
-          atlas.onAdd(path, function (p) { p.setAttribute("marker-end", "url(#atlas-arrow-" + k.index + ")"); });
+          var path = L.polyline(line, look.options);
+          if (look.arrow) atlas.onAdd(path, function (p) { p.setAttribute("marker-end", "url(#atlas-arrow-" + k.index + ")"); });
           tag(path, { "data-id": e.id, "data-part": f.part });
           halo.on("click", open); path.on("click", open);
           group.addLayer(halo); group.addLayer(path);
@@ -52,7 +54,7 @@ atlas.elements = function (s) {
         });
       } else if (geo.t === "point") {
         geo.ll.forEach(function (ll) {
-          var mk = L.circleMarker(ll, s.pointStyle(k, e, f.part));
+          var mk = L.circleMarker(ll, look.options);
           tag(mk, { "data-id": e.id, "data-part": f.part });
           mk.on("click", open);
           group.addLayer(mk);

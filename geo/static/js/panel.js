@@ -1,7 +1,7 @@
 /* js/panel.js: the side panel of a concept, a unit and a provision (opened by the router).
  *
- * Contract: atlas.panel(s) reads s.model, s.elements, s.units, s.unitAliases, s.unitRefs,
- * s.provisions, s.mentions, s.docs, s.unitConcepts, the builders of js/text.js, s.kindOf,
+ * Contract: atlas.panel(s) reads s.model (page, unit_concepts), s.elements, s.units, s.unitAliases, s.unitRefs,
+ * s.provisions, s.mentions, s.docs, the builders of js/text.js, s.kindOf,
  * s.swatch, s.focusElement, s.focusUnit, s.focusOn, s.unitGeoLayer, s.focusLayer; it sets
  *   s.showConcept(id, fly), s.showUnit(adcode, fly), s.showProvision(pid, fly)
  */
@@ -90,24 +90,21 @@ atlas.panel = function (s) {
     p.appendChild(s.deepLink("concept", id));
     s.focusElement(id, fly);
   };
-  function conceptList(a, u) {
+  // the unit's concepts as geo.catalog.tag_units finds them (model.unit_concepts): directly,
+  // or via its prefecture or one of its counties
+  function conceptList(a) {
     var ul = el("ul", { class: "atlas-concepts" });
-    var seen = new Set();
-    function add(list, via) {
-      (list || []).forEach(function (c) {
-        if (seen.has(c.id)) return;
-        seen.add(c.id);
-        var e = elements.get(c.id);
-        var li = el("li");
-        li.appendChild(s.swatch(s.kindOf(e)));
-        li.appendChild(s.linkTo("concept", c.id, e.name));
-        li.appendChild(el("small", null, " " + c.role + " · " + c.basis + (c.partial ? " · 部分 partial" : "") + (via ? " · " + via : "")));
-        ul.appendChild(li);
-      });
-    }
-    add(s.unitConcepts.get(a), "");
-    if (u.parent) add(s.unitConcepts.get(u.parent), "经由市州 via prefecture");
-    if (!seen.size) ul.appendChild(el("li", null, "本图无 none on this map"));
+    (s.model.unit_concepts[a] || []).forEach(function (c) {
+      var e = elements.get(c.id);
+      if (!e) return;
+      var li = el("li");
+      li.appendChild(s.swatch(s.kindOf(e)));
+      li.appendChild(s.linkTo("concept", c.id, e.name));
+      var via = c.via ? " · 经由" + (LEVEL_ZH[c.via] || c.via) + " via " + c.via : "";
+      li.appendChild(el("small", null, " " + c.role_zh + " · " + c.basis_zh + (c.partial ? " · 部分 partial" : "") + via));
+      ul.appendChild(li);
+    });
+    if (!ul.children.length) ul.appendChild(el("li", null, "本图无 none on this map"));
     return ul;
   }
   s.showUnit = function (a, fly) {
@@ -125,7 +122,7 @@ atlas.panel = function (s) {
     }
     if (u.area_km2) p.appendChild(el("p", null, "面积 area " + u.area_km2.toLocaleString("zh-CN") + " km²"));
     var cs = s.section("所属概念 Concepts");
-    cs.appendChild(conceptList(a, u));
+    cs.appendChild(conceptList(a));
     p.appendChild(cs);
     var refs = s.unitRefs.get(a) || [];
     var rs = s.section("提及条文 Provisions that mention it (" + refs.length + ")");

@@ -7,7 +7,7 @@
  * Data of the page model (#atlas-data) set here:
  *   s.map, s.model, s.scale, s.elements (Map id -> element record), s.units (Map adcode ->
  *   unit; a prefecture wins over a county of the same adcode), s.unitAliases, s.plans,
- *   s.docs, s.visible (Set of shown element ids), s.unitConcepts (Map adcode -> [concept]);
+ *   s.docs, s.visible (Set of shown element ids);
  * and, once the texts (#atlas-texts, after the map's script) are parsed, s.readTexts() fills
  *   s.provisions, s.mentions, s.unitRefs (Maps).
  */
@@ -22,7 +22,7 @@ atlas.start = function (mapName) {
   var s = {
     map: map, model: model, scale: model.scale, units: new Map(), elements: toMap(model.elements),
     unitAliases: toMap(model.unit_aliases), plans: toMap(model.plans), docs: toMap(model.docs),
-    visible: new Set(model.visible), unitConcepts: new Map(),
+    visible: new Set(model.visible),
     provisions: new Map(), mentions: new Map(), unitRefs: new Map()
   };
   s.readTexts = function () {
@@ -37,14 +37,6 @@ atlas.start = function (mapName) {
     (model.units[level] || []).forEach(function (u) {
       u.seatLL = u.seat ? [u.seat[1] / s.scale, u.seat[0] / s.scale] : null;
       if (!s.units.has(u.adcode) || level === "prefecture") s.units.set(u.adcode, u);
-    });
-  });
-  s.elements.forEach(function (e, id) {
-    e.members.forEach(function (m) {
-      m.adcodes.forEach(function (a) {
-        if (!s.unitConcepts.has(a)) s.unitConcepts.set(a, []);
-        s.unitConcepts.get(a).push({ id: id, role: m.role_zh, basis: m.basis_zh, partial: m.partial });
-      });
     });
   });
   // panes (arrow heads and hatches are SVG definitions made by js/looks.js)
