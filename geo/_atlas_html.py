@@ -99,8 +99,8 @@ JS_PARTS = (
     "start.js",
 )
 
-_JS_HEAD = """/* Gansu plan atlas: the page script, put together by geo/_atlas_html.py from geo/static/js/
- * ({parts}). Reads the page model from #atlas-data with JSON.parse and draws it with
+_JS_HEAD = """/* Gansu plan atlas: the page script, put together by geo/_atlas_html.py from
+ * geo/static/js/ ({parts}). Reads the page model from #atlas-data with JSON.parse and draws it with
  * Leaflet; data reaches the DOM only through textContent, setAttribute or Leaflet options.
  */
 (function () {{
@@ -204,9 +204,7 @@ def page_html(
     )
     stabilize_ids(fig)
     fig.script.add_child(
-        Element(
-            render_template("atlas_script.html", js=atlas_script(), map_name=m.get_name())
-        ),
+        Element(render_template("atlas_script.html", js=atlas_script(), map_name=m.get_name())),
         name="atlas_script",
     )
     html = fig.render().rstrip()

@@ -47,7 +47,16 @@ _MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site"}
 _SITE_KEYS = {"lon", "lat", "basis", "source", "precision_deg"}
 _LAYOUT_KEYS = {"id", "name", "name_en", "plan", "elements", "figure", "caption", "notes"}
 _KIND_KEYS = {
-    "zh", "en", "geometry", "colour", "style", "order", "description", "weight", "dash", "radius"
+    "zh",
+    "en",
+    "geometry",
+    "colour",
+    "style",
+    "order",
+    "description",
+    "weight",
+    "dash",
+    "radius",
 }
 _MEMBER_LEVELS = ("prefecture", "county", "context")
 

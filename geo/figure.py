@@ -1,8 +1,9 @@
 """Static figures of the layouts (PNG or PDF) for reports and slides.
 
 One figure per layout: context provinces in grey, Gansu prefectures and counties as thin borders,
-the layout's areas filled in their kind colour (stated members solid, inferred ones lighter and
-hatched, partial units hatched only), belts and axes as arrows marked 示意, nodes as markers
+the layout's elements in the look of :mod:`geo.styles` (the atlas pages' look: each element's
+colour, fills and dashes by basis, partial units hatched only), belts and axes as arrows marked
+示意, nodes as markers
 with Chinese labels; a title, the caption, a legend of the kinds present, a true scale bar (the
 map is drawn in :data:`geo.boundaries.EQUAL_AREA_CRS`), a north arrow and a source line.
 Outputs are byte-identical on re-run and written atomically.
@@ -17,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from geo.errors import OutputError
+from geo.styles import PT_PER_PX, Style, element_colours, legend, style, weakest
 
 FORMATS = ("png", "pdf")
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei")
@@ -46,21 +48,52 @@ def cjk_font() -> str:
     )
 
 
-def _basis_stated(basis: Any) -> bool:
-    """True when most members of an element are stated in the plan text."""
+def _basis(catalog: Any, counts: Any) -> str:
+    """The weakest basis among a feature's members (``basis`` column: JSON counts)."""
     try:
-        counts = json.loads(basis) if isinstance(basis, str) else dict(basis or {})
+        found = json.loads(counts) if isinstance(counts, str) else dict(counts or {})
     except (ValueError, TypeError):
-        return False
-    total = sum(int(v) for v in counts.values())
-    return total > 0 and 2 * int(counts.get("stated", 0)) >= total
+        found = {}
+    return weakest(catalog, [b for b, n in found.items() if int(n) > 0 and b in catalog.bases])
 
 
-def _lighten(colour: str, amount: float = 0.55) -> tuple[float, float, float]:
+def _dashes(st: Style) -> Any:
+    """A matplotlib line style for ``st`` (its dash in px, scaled by the line width)."""
+    if not st.dash:
+        return "solid"
+    width = max(st.weight * PT_PER_PX, 0.1)
+    return (0, tuple(v * PT_PER_PX / width for v in st.dash))
+
+
+def _handle(st: Style, colour: str, label: str) -> Any:
+    """A legend handle drawn in style ``st``."""
     from matplotlib.colors import to_rgb
+    from matplotlib.lines import Line2D
+    from matplotlib.patches import Patch
 
-    r, g, b = to_rgb(colour)
-    return (r + (1 - r) * amount, g + (1 - g) * amount, b + (1 - b) * amount)
+    lw = st.weight * PT_PER_PX
+    if st.geometry == "line":
+        return Line2D([], [], color=colour, lw=lw, ls=_dashes(st), label=label)
+    if st.geometry == "point":
+        return Line2D(
+            [],
+            [],
+            color=colour,
+            marker="o",
+            lw=0,
+            ms=2 * st.radius * PT_PER_PX,
+            mec=st.rim or colour,
+            alpha=st.fill_opacity,
+            label=label,
+        )
+    return Patch(
+        facecolor=(*to_rgb(colour), st.fill_opacity) if st.fill else "none",
+        edgecolor=colour,
+        hatch="////" if st.hatch else None,
+        linestyle=_dashes(st),
+        linewidth=lw,
+        label=label,
+    )
 
 
 def _nice(length: float) -> float:
@@ -140,8 +173,6 @@ def _seats(frames: list[Any], crs: Any) -> dict[str, tuple[float, float]]:
 
 def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_title: str) -> Any:
     import matplotlib.pyplot as plt
-    from matplotlib.lines import Line2D
-    from matplotlib.patches import Patch
 
     fig = plt.figure(figsize=(11, 8.5))
     ax = fig.add_axes((0.02, 0.08, 0.72, 0.78))
@@ -161,8 +192,7 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
 
     seats = _seats([base["context"], base["prefecture"], base["county"]], feats.crs)
     kinds = catalog.kinds
-    present: list[str] = []
-    styles: set[str] = set()
+    colours = element_colours(catalog)  # the same colour as on every atlas page
     labels: list[tuple[float, float, str, str]] = []
     order = {k: kinds[k].order for k in kinds}
     rows = feats.sort_values(
@@ -172,62 +202,60 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
     areas = rows[rows.geometry_type.eq("area") & rows.part.isin(["whole", "partial"])]
     areas = areas.assign(_a=areas.geometry.area).sort_values(["_a", "id"], ascending=[False, True])
     for _, row in areas.iterrows():
-        kind = kinds[row.kind]
-        if row.kind not in present:
-            present.append(row.kind)
+        colour = colours[row.id]
+        st = style(catalog, kind=row.kind, basis=_basis(catalog, row.basis), part=row.part)
         one = feats.loc[[_]]
-        if row.kind != "scope":
-            styles.add(
-                "partial"
-                if row.part == "partial"
-                else "stated"
-                if _basis_stated(row.basis)
-                else "inferred"
-            )
-        if row.part == "partial":
-            one.plot(ax=ax, facecolor="none", edgecolor=kind.colour, hatch="////", linewidth=0.8)
-            continue
-        if row.kind == "scope":  # the plan area: a light wash, not a fill that hides the rest
-            one.plot(ax=ax, facecolor=kind.colour, alpha=0.15, edgecolor="none")
-        elif _basis_stated(row.basis):
-            one.plot(ax=ax, facecolor=kind.colour, alpha=0.45, edgecolor="none")
-        else:
-            one.plot(ax=ax, facecolor=_lighten(kind.colour), alpha=0.5, edgecolor="none")
-            one.plot(ax=ax, facecolor="none", edgecolor=kind.colour, hatch="..", linewidth=0)
-        one.boundary.plot(ax=ax, color=kind.colour, linewidth=1.0)
-        if row.kind != "scope":
+        lw, ls = st.weight * PT_PER_PX, _dashes(st)
+        if st.hatch:  # a partial unit: hatched, never filled
+            one.plot(ax=ax, facecolor="none", edgecolor=colour, hatch="////", linewidth=0)
+        elif st.fill:
+            one.plot(ax=ax, facecolor=colour, alpha=st.fill_opacity, edgecolor="none")
+        one.boundary.plot(ax=ax, color=colour, linewidth=lw, linestyle=ls)
+        if st.fill and row.part == "whole":  # outlines (a plan's area) and partial units unnamed
             p = row.geometry.representative_point()
             labels.append((p.x, p.y, str(row["name"]), "area"))
 
     for _, row in rows[rows.geometry_type.eq("line")].iterrows():
-        kind = kinds[row.kind]
-        if row.kind not in present:
-            present.append(row.kind)
+        colour = colours[row.id]
+        st = style(catalog, kind=row.kind, basis=_basis(catalog, row.basis), part=row.part)
         for line in _lines(row.geometry):
             xs, ys = line.xy
-            ax.plot(xs, ys, color=kind.colour, linewidth=2.2, linestyle="--", zorder=5)
-            ax.annotate(
-                "",
-                xy=(xs[-1], ys[-1]),
-                # a short head on the last segment, so the line stays dashed (示意)
-                xytext=(xs[-1] - 0.02 * (xs[-1] - xs[-2]), ys[-1] - 0.02 * (ys[-1] - ys[-2])),
-                arrowprops={"arrowstyle": "-|>", "color": kind.colour, "lw": 2.2},
-                zorder=5,
-            )
+            lw = st.weight * PT_PER_PX
+            ax.plot(xs, ys, color=colour, linewidth=lw, linestyle=_dashes(st), zorder=5)
+            if st.arrow:
+                ax.annotate(
+                    "",
+                    xy=(xs[-1], ys[-1]),
+                    # a short head on the last segment, so the line keeps its dash
+                    xytext=(
+                        xs[-1] - 0.02 * (xs[-1] - xs[-2]),
+                        ys[-1] - 0.02 * (ys[-1] - ys[-2]),
+                    ),
+                    arrowprops={"arrowstyle": "-|>", "color": colour, "lw": lw},
+                    zorder=5,
+                )
         longest = max(_lines(row.geometry), key=lambda g: g.length, default=None)
         if longest is not None:  # one label per element, on its longest line
             mid = longest.interpolate(0.5, normalized=True)
             labels.append((mid.x, mid.y, f"{row['name']}（示意）", "line"))
 
     for _, row in rows[rows.geometry_type.eq("point") | rows.part.eq("site")].iterrows():
-        kind = kinds[row.kind]
-        if row.kind not in present:
-            present.append(row.kind)
+        colour = colours[row.id]
+        st = style(catalog, kind=row.kind, basis=_basis(catalog, row.basis), part=row.part)
         geoms = getattr(row.geometry, "geoms", [row.geometry])
         for g in geoms:
             if g.is_empty:
                 continue
-            ax.plot(g.x, g.y, marker="o", markersize=6, color=kind.colour, mec="white", zorder=7)
+            ax.plot(
+                g.x,
+                g.y,
+                marker="o",
+                markersize=2 * st.radius * PT_PER_PX,
+                color=colour,
+                mec=st.rim or colour,
+                alpha=st.fill_opacity,
+                zorder=7,
+            )
         if row.part != "site" and len(geoms) == 1:
             labels.append((geoms[0].x, geoms[0].y, str(row["name"]), "point"))
         elif row.part != "site":
@@ -240,30 +268,15 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
     _scale_bar(ax, x0=x0, x1=x1, y0=y0, y1=y1)
     _north_arrow(ax, crs=feats.crs, x0=x0, x1=x1, y0=y0, y1=y1)
 
+    # the legend of the atlas pages (geo.styles.legend): each kind, then the looks drawn
     handles: list[Any] = []
-    for k in sorted(present, key=lambda k: (order[k], k)):
-        kind = kinds[k]
-        label = f"{kind.zh} {kind.en}"
-        if kind.geometry == "line":
-            handles.append(Line2D([], [], color=kind.colour, lw=2.2, ls="--", label=label))
-        elif kind.geometry == "point":
-            handles.append(Line2D([], [], color=kind.colour, marker="o", lw=0, ms=6, label=label))
-        else:
-            alpha = 0.15 if k == "scope" else 0.45
-            handles.append(Patch(facecolor=kind.colour, alpha=alpha, ec=kind.colour, label=label))
-    for style, patch in (
-        ("stated", Patch(facecolor="#999999", alpha=0.45, label="原文明示 stated")),
-        (
-            "inferred",
-            Patch(facecolor="#dddddd", hatch="..", edgecolor="#999999", label="推断 inferred"),
-        ),
-        (
-            "partial",
-            Patch(facecolor="none", hatch="////", edgecolor="#999999", label="部分区域 partial"),
-        ),
-    ):
-        if style in styles:
-            handles.append(patch)
+    for entry in legend(catalog, list(dict.fromkeys(feats.id))):
+        kind = kinds[entry["kind"]]
+        head = style(catalog, kind=kind.id)
+        handles.append(_handle(head, kind.colour, f"{entry['zh']} {entry['en']}"))
+        for look in entry["looks"]:
+            st = style(catalog, kind=kind.id, basis=look["basis"], part=look["part"])
+            handles.append(_handle(st, kind.colour, f"   {look['zh']} {look['en']}"))
     fig.legend(
         handles=handles,
         loc="upper left",

@@ -9,8 +9,8 @@ This module turns that into plain data, with no renderer in it (no folium, no ma
 - :func:`element_colours` — ONE colour per element, computed from the whole catalog, so an
   element has the same colour on every page: its kind's hue, shaded by its place among the
   elements of the same kind and plan (catalog order);
-- :func:`element_basis` — the basis an element's lines and points are drawn with (the weakest
-  among its members: a guess is never drawn as a certainty);
+- :func:`element_basis` and :func:`weakest` — the basis an element's lines and points are drawn
+  with (the weakest among its members: a guess is never drawn as a certainty);
 - :func:`element_looks` — for each element, its colour and the :func:`style_key` of each of its
   members and feature parts (the page script only looks these up);
 - :func:`page_styles` and :func:`legend` — the styles and the legend entries of a set of
@@ -46,6 +46,7 @@ __all__ = [
     "page_styles",
     "style",
     "style_key",
+    "weakest",
 ]
 
 #: Points per CSS pixel (96 px = 72 pt), for renderers that measure in points.
@@ -197,11 +198,15 @@ def element_colours(catalog: Any) -> dict[str, str]:
     return out
 
 
-def element_basis(catalog: Any, element: Any) -> str:
-    """The weakest basis among the element's members (the order of ``[basis.*]``)."""
+def weakest(catalog: Any, bases: Iterable[str]) -> str:
+    """The weakest of ``bases`` (the last in the order of ``[basis.*]``); ``stated`` if none."""
     rank = {b: i for i, b in enumerate(catalog.bases)}
-    bases = [m.basis for m in element.members] or ["stated"]
-    return max(bases, key=rank.__getitem__)
+    return max(bases, key=rank.__getitem__, default="stated")
+
+
+def element_basis(catalog: Any, element: Any) -> str:
+    """The weakest basis among the element's members: its lines and points are drawn so."""
+    return weakest(catalog, (m.basis for m in element.members))
 
 
 def _element(catalog: Any, id: str) -> Any:
@@ -216,7 +221,7 @@ def element_looks(catalog: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]
     for id in dict.fromkeys(ids):
         e = _element(catalog, id)
         geometry = catalog.kinds[e.kind].geometry
-        weakest = element_basis(catalog, e)
+        basis = element_basis(catalog, e)
         members = []
         if geometry == "area":
             members = [
@@ -225,10 +230,9 @@ def element_looks(catalog: Any, ids: Iterable[str]) -> dict[str, dict[str, Any]]
         sites = [m.basis for m in e.members if m.site is not None]
         parts = {}
         if geometry != "area":
-            parts["whole"] = style_key(e.kind, weakest, "whole")
+            parts["whole"] = style_key(e.kind, basis, "whole")
         if sites:
-            site_basis = max(sites, key=list(catalog.bases).index)
-            parts["site"] = style_key(e.kind, site_basis, "site")
+            parts["site"] = style_key(e.kind, weakest(catalog, sites), "site")
         out[id] = {"colour": colours[id], "members": members, "parts": parts}
     return out
 

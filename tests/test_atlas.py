@@ -25,6 +25,7 @@ from geo._atlas_html import script_json, stabilize_ids
 from geo.atlas import ATLAS_PAGE, build_page_model, render_page, write_atlas
 from geo.basemaps import TIANDITU_ENV, basemap_notes, basemap_records
 from geo.errors import OutputError
+from geo.styles import element_colours
 
 HOSTILE = [
     "<script>window.__pwned=1</script>",
@@ -169,13 +170,21 @@ def test_layout_model_holds_its_elements_and_every_provision(inputs, lz_model):
     assert lz_model["order"] == list(dict.fromkeys(layout.elements))
     assert set(lz_model["elements"]) == set(layout.elements)
     assert len(lz_model["provisions"]) == len(inputs.corpus.provisions)
-    # legend: the kinds on the page, with the ontology's colours, in the ontology's order
-    kinds = {lz_model["elements"][i]["kind"] for i in layout.elements}
+    # legend: the kinds drawn on the page, with the ontology's colours, in the ontology's order,
+    # each with its looks; every look and every element's style key is in the page's styles
+    drawn = [i for i in layout.elements if not inputs.catalog.get(i).parts]
+    kinds = {lz_model["elements"][i]["kind"] for i in drawn}
     assert [k["kind"] for k in lz_model["legend"]] == [
         k.id for k in sorted(inputs.catalog.kinds.values(), key=lambda k: k.order) if k.id in kinds
     ]
     for k in lz_model["legend"]:
         assert k["colour"] == inputs.catalog.kinds[k["kind"]].colour
+        assert all(look["style"] in lz_model["styles"] for look in k["looks"])
+    colours = element_colours(inputs.catalog)
+    assert set(lz_model["looks"]) == set(lz_model["order"])
+    for i, look in lz_model["looks"].items():
+        assert look["colour"] == colours[i]
+        assert all(key in lz_model["styles"] for key in [*look["members"], *look["parts"].values()])
     # areas are drawn from the units: only lines, points and sites carry geometry
     geoms = {e["id"]: e["geometry"] for e in lz_model["elements"].values()}
     for f in lz_model["features"]:
@@ -737,7 +746,9 @@ def test_any_text_shows_as_text_in_chromium(lz_model, built, browser, text):
     shutil.rmtree(folder)
 
 
-@pytest.mark.parametrize("module", ["geo.basemaps", "geo._atlas_model", "geo._atlas_html"])
+@pytest.mark.parametrize(
+    "module", ["geo.basemaps", "geo._atlas_model", "geo._atlas_html", "geo.styles"]
+)
 def test_docstring_examples_run(module):
     import doctest
     import importlib
@@ -783,6 +794,9 @@ def test_styles_tell_stated_inferred_and_partial_apart(built, browser):
         )
 
     partial = attrs('path[data-id="lz_yihe_xinqu"][data-part="partial"]')
+    # the legend shows the looks drawn, in kinds.toml's words
+    legend = s.page.inner_text("#atlas-legend")
+    assert "明确 stated" in legend and "部分 · 明确" in legend and "原文明示" not in legend
     assert len(partial) == 2  # 永登县 and 皋兰县, hatched, never filled with colour
     assert all(p["fill"].startswith("url(#atlas-hatch-") and p["dash"] for p in partial)
     stated = attrs('path[data-id="lz_yihe_zhongxin"][data-part="whole"]')
@@ -834,6 +848,35 @@ def test_links_mentions_read_records_and_mappings():
     assert set(got["a"]) == {(0, 4, "unit", "620121,620122"), (0, 4, "concept", "lz_yihe_xinqu")}
     # one highlight per span: the place wins over the concept of the same words
     assert am.drop_overlaps(got["a"]) == [(0, 4, "unit", "620121,620122")]
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_an_element_has_one_colour_on_every_page(inputs, built, browser):
+    out, _ = built
+    # 张掖城市经济圈 is drawn on two layout pages and on the combined atlas; the pages differ
+    # (different elements before it), its colour does not
+    eid = "hx_siquan_zhangye"
+    pages = [out / f"{lay.id}.html" for lay in inputs.catalog.layouts if eid in lay.elements]
+    assert len(pages) == 2
+    seen = []
+    for page in [*pages, out / ATLAS_PAGE]:
+        s = open_page(browser, page)
+        s.page.goto(s.page.url.split("#")[0] + f"#concept={eid}")
+        sel = f'path[data-id="{eid}"][data-part="whole"]'
+        s.page.wait_for_selector(sel, state="attached")
+        seen.append(
+            s.page.evaluate(
+                "(sel) => Array.from(document.querySelectorAll(sel))"
+                ".map(p => [p.getAttribute('fill'), p.getAttribute('stroke')])",
+                sel,
+            )
+        )
+        s.page.context.close()
+    colour = element_colours(inputs.catalog)[eid]
+    assert colour != inputs.catalog.kinds["circle"].colour.lower()  # a shade of its kind's
+    for fills in seen:
+        assert fills and all(f == [colour, colour] for f in fills), seen
 
 
 def test_page_script_is_put_together_from_small_parts_in_a_fixed_order():

@@ -159,3 +159,38 @@ def test_dollar_in_name_is_plain_text(dollar_root, tmp_path):
             LAYOUTS[0], fmt=fmt, out=tmp_path / f"d.{fmt}", root=dollar_root, dpi=DPI
         )
         assert out.stat().st_size > 0
+
+
+def test_figure_draws_in_the_look_of_the_atlas_pages(monkeypatch, tmp_path):
+    """Colours per element and legend words come from geo.styles (kinds.toml), as on the pages."""
+    import matplotlib.colors as mcolors
+    from matplotlib.figure import Figure
+
+    from geo.styles import element_colours
+
+    seen: dict = {}
+    original = Figure.legend
+
+    def spy(self, *args, **kwargs):
+        seen["labels"] = [h.get_label() for h in kwargs["handles"]]
+        ax = self.axes[0]
+        colours = set()
+        for c in ax.collections:
+            for rgba in [*c.get_facecolors(), *c.get_edgecolors()]:
+                colours.add(mcolors.to_hex(rgba[:3]))
+        colours |= {mcolors.to_hex(line.get_color()) for line in ax.lines}
+        seen["colours"] = colours
+        return original(self, *args, **kwargs)
+
+    monkeypatch.setattr(Figure, "legend", spy)
+    catalog = read_catalog()
+    layout = catalog.layout("lz_yihe_liangji_sidai")
+    render_figure(layout.id, fmt="png", out=tmp_path / "f.png", dpi=DPI)
+    labels = seen["labels"]
+    assert "原文明示 stated" not in labels and not any("原文明示" in x for x in labels)
+    assert f"   {catalog.bases['stated'].zh} stated" in labels  # 明确, from kinds.toml
+    assert any(x.strip().startswith(catalog.parts["partial"].zh) for x in labels)
+    colours = element_colours(catalog)
+    drawn = [i for i in layout.elements if not catalog.get(i).parts]
+    missing = [i for i in drawn if colours[i] not in seen["colours"]]
+    assert not missing, missing
