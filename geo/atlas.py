@@ -37,8 +37,9 @@ colour, the same on every page, and style keys, :func:`geo.styles.element_looks`
 ``unit_concepts`` (``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}``: the
 page's concepts of each unit by :func:`geo.catalog.tag_units`' rule), ``plans``, ``docs``,
 ``provisions`` (every provision: ``{id: {plan, doc, h, kind, text, lines}}``, ``h`` indexing
-``headings``), ``mentions`` (``{provision: [[start, end, "unit"|"concept", id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``),
-``unit_aliases`` (``{adcode: [short and former names]}``, search terms) and ``layouts``
+``headings``), ``mentions`` (``{provision: [[start, end, "unit"|"concept", id]]}``),
+``unit_refs`` (``{adcode: [provision ids]}``), ``unit_aliases`` (``{adcode: [short and former
+names]}``, search terms) and ``layouts``
 (combined atlas only: ``[{id, name, elements}]``, to show one layout's layers at a time).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
