@@ -29,9 +29,9 @@ _JSON_ESCAPES = {
 }
 
 #: Keys of the page model that only the side panel and the search read (the plan texts: most
-#: of a page's bytes). They follow the map's script, in ``<script id="atlas-texts">``, so the
-#: browser draws the map before it has parsed them.
-TEXT_KEYS = ("headings", "mentions", "provisions", "unit_refs")
+#: of a page's bytes; a unit's concepts). They follow the map's script, in
+#: ``<script id="atlas-texts">``, so the browser draws the map before it has parsed them.
+TEXT_KEYS = ("headings", "mentions", "provisions", "unit_refs", "unit_concepts")
 
 
 def script_json(value: Any) -> str:

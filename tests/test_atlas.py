@@ -533,6 +533,12 @@ def test_clicking_a_unit_opens_its_panel(built, browser):
     text = _panel(s)
     assert s.page.inner_text("#atlas-panel h2") == "甘州区"
     assert "620702" in text and "提及条文" in text
+    # its concepts are the page model's unit_concepts (geo.catalog.tag_units' rule), in order
+    model = _data((out / "hx_yizhou_siquan_duodian.html").read_text(encoding="utf-8"))
+    concepts = model["unit_concepts"]["620702"]
+    got = s.page.locator("#atlas-panel .atlas-concepts li a").all_inner_texts()
+    assert got == [model["elements"][c["id"]]["name"] for c in concepts] and got
+    assert ("经由" in text) == any(c["via"] for c in concepts)
     # a click outside Gansu's counties (on the neighbours) opens the neighbour, not a county
     x, y = s.page.evaluate(_LATLNG_XY, [36.0, 97.0])  # 青海, the 柴达木 basin
     s.page.mouse.click(x, y)

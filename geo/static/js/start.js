@@ -9,7 +9,7 @@
  *   unit; a prefecture wins over a county of the same adcode), s.unitAliases, s.plans,
  *   s.docs, s.visible (Set of shown element ids);
  * and, once the texts (#atlas-texts, after the map's script) are parsed, s.readTexts() fills
- *   s.provisions, s.mentions, s.unitRefs (Maps).
+ *   s.provisions, s.mentions, s.unitRefs (Maps) and model.unit_concepts (read by js/panel.js).
  */
 atlas.PARTS = ["units", "labels", "looks", "elements", "focus", "text", "panel", "router", "search", "tree", "legend"];
 
