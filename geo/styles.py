@@ -53,23 +53,21 @@ __all__ = [
 PT_PER_PX = 0.75
 
 #: Shades of a kind's hue for its 1st, 2nd … element in a plan: (lightness shift, hue shift in
-#: degrees). A positive shift mixes towards white, a negative one towards black. Chosen so that
-#: neighbours in the list differ both in lightness and in hue.
+#: degrees). A positive shift mixes towards white, a negative one towards black. Neighbours in
+#: the list differ in lightness and in hue; hue stays within 30° of the kind's (no other kind's
+#: colour) and lightness short of white or black (every fill stays visible).
 SHADES: tuple[tuple[float, float], ...] = (
     (0.0, 0),
-    (0.45, 14),
-    (-0.35, -14),
-    (0.65, 26),
-    (-0.55, -26),
-    (0.25, -40),
-    (-0.2, 40),
-    (0.8, 8),
-    (-0.7, -8),
-    (0.1, 52),
+    (0.4, 12),
+    (-0.3, -12),
+    (0.6, 24),
+    (-0.45, -24),
+    (0.2, -30),
+    (-0.15, 30),
+    (0.5, -6),
+    (-0.55, 6),
+    (0.3, 0),
 )
-
-#: The neutral colour of the legend's keys (basis and part looks without a kind's colour).
-NEUTRAL = "#555555"
 
 
 @dataclass(frozen=True)
