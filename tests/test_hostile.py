@@ -151,6 +151,8 @@ def inject(model: dict[str, Any], text: str) -> dict[str, Any]:
         doc["title"] = text
     for k in m["legend"]:
         k["zh"] = k["en"] = text
+        for look in k.get("looks", []):
+            look["zh"] = look["en"] = text
     return m
 
 
