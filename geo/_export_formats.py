@@ -242,7 +242,7 @@ def write_csv(frame: Any, stem: str, job: Job) -> None:
             points = frame.geometry.representative_point()
             table["x"] = np.round(points.x.to_numpy(), job.target.decimals)
             table["y"] = np.round(points.y.to_numpy(), job.target.decimals)
-        prj = job.target.crs.to_wkt("WKT1_ESRI") or job.target.crs.to_wkt()
+        prj = job.target.crs.to_wkt("WKT1_GDAL") or job.target.crs.to_wkt()
         (job.folder / f"{stem}.prj").write_text(prj + "\n", encoding="utf-8")
     else:
         table = frame

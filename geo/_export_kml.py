@@ -23,6 +23,8 @@ from geo._export_styles import kml_style_id, kml_styles
 
 _KML = "http://www.opengis.net/kml/2.2"
 _TYPES = {"b": "bool", "i": "int", "u": "int", "f": "double"}
+#: Attributes renamed in KML: GDAL's LIBKML driver reads ``id`` as the placemark's XML id.
+KML_FIELDS = {"id": "element_id"}
 
 
 def _num(value: float, decimals: int) -> str:
@@ -111,7 +113,8 @@ def write_kml(
     fields = [c for c in frame.columns if c not in ("geometry", "name")]
     schema = ET.SubElement(doc, "Schema", name=name, id=f"{name}_fields")
     for col in fields:
-        ET.SubElement(schema, "SimpleField", name=col, type=_kml_type(frame[col]))
+        name_ = KML_FIELDS.get(col, col)
+        ET.SubElement(schema, "SimpleField", name=name_, type=_kml_type(frame[col]))
     folder = ET.SubElement(doc, "Folder")
     ET.SubElement(folder, "name").text = name
     for rec in frame.to_dict("records"):
@@ -126,7 +129,7 @@ def write_kml(
             if value is None or (isinstance(value, float) and np.isnan(value)):
                 continue
             text = str(int(value)) if isinstance(value, (bool, np.bool_)) else str(value)
-            ET.SubElement(data, "SimpleData", name=col).text = text
+            ET.SubElement(data, "SimpleData", name=KML_FIELDS.get(col, col)).text = text
         _geometry(mark, rec["geometry"], decimals)
     ET.indent(root, space=" ")
     body = ET.tostring(root, encoding="unicode")
