@@ -106,8 +106,8 @@ def zone_cm(lon: Any) -> np.ndarray:
 
     Examples
     --------
-    >>> zone_cm([103.8, 94.7, 106.6]).tolist()
-    [105, 96, 105]
+    >>> zone_cm([103.8, 94.7, 106.6]).tolist()  # 106.6: 1.4° from 108, 1.6° from 105
+    [105, 96, 108]
     """
     return (3 * np.round(np.asarray(lon, dtype=float) / 3)).astype(int)
 
