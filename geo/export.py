@@ -20,7 +20,6 @@ import json
 import os
 import shutil
 import tempfile
-import tomllib
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -44,6 +43,8 @@ from geo._export_formats import (
     write_shp,
 )
 from geo._export_gpkg import FIXED_DATE, write_gpkg
+from geo._export_meta import DESCRIPTIONS, describe, metadata
+from geo._export_meta import readme as readme_text
 from geo.errors import OutputError
 
 __all__ = [
@@ -76,26 +77,6 @@ LAYERS = (
     "links",
 )
 _ADMIN = ("province", "prefectures", "counties")
-#: What each layer is (``gpkg_contents.description``, KML/GeoJSON/FlatGeobuf descriptions).
-DESCRIPTIONS = {
-    "province": "甘肃省 Gansu province, with the plan elements it belongs to",
-    "prefectures": "Gansu's 14 prefecture-level units, with the plan elements each belongs to "
-    "(concepts JSON, one column per layout)",
-    "counties": "Gansu's 87 county-level units (86 counties and 嘉峪关市), with the plan "
-    "elements each belongs to (concepts JSON, one column per layout)",
-    "context": "neighbouring provinces and prefectures, for orientation",
-    "concept_areas": "plan elements drawn as areas (核, 极, 圈, 屏, 廊, 区, 范围); part "
-    "'partial' is the outline of counties that hold a sub-county member, never its extent",
-    "concept_lines": "plan elements drawn as schematic lines (带, 轴): 示意 only",
-    "concept_points": "plan elements drawn as points (点) and named sites of area elements",
-    "memberships": "one row per unit and plan element it belongs to: role, basis, partial, "
-    "via, layouts, defining provisions",
-    "layouts": "the layouts (lost figures) of the plans, and the column of each on the admin "
-    "layers",
-    "plans": "plan id → title, issuer, date, period, document number and title",
-    "provisions": "the plan texts as provisions with stable ids",
-    "links": "places and plan elements each provision mentions",
-}
 _DECIMALS = 7
 _MULTI = {"Polygon": "MultiPolygon", "LineString": "MultiLineString", "Point": "MultiPoint"}
 
@@ -308,19 +289,6 @@ def _gdal_fixed_date() -> Iterator[None]:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
-def _describe(entry: Entry) -> str:
-    text = DESCRIPTIONS.get(entry.layer, entry.layer)
-    target = entry.target
-    if target is None:
-        return text + "."
-    if target.gcj02:
-        return (
-            f"{text}. GCJ-02 coordinates (obfuscated WGS 84, for 高德/Amap and Tencent "
-            "overlays only): NOT WGS 84, shifted by 100-700 m; never mix with WGS 84 data."
-        )
-    return f"{text}. CRS: {target.label}."
-
-
 def _write_format(fmt: str, entries: Sequence[Entry], job: Job, *, crs: str) -> None:
     if fmt == "gpkg":
         write_gpkg(list(entries), job.folder / f"gansu_atlas_{_crs_key(crs)}.gpkg", job)
@@ -334,46 +302,6 @@ def _write_format(fmt: str, entries: Sequence[Entry], job: Job, *, crs: str) -> 
             write_shp(entry.frame, entry.stem, sub, layer=entry.layer)
         else:
             WRITERS[fmt](entry.frame, entry.stem, sub)
-
-
-def _metadata(inputs: Any, crs: str, targets: Sequence[Target]) -> dict[str, str]:
-    path = Path(inputs.root) / "metadata.toml"
-    about = tomllib.loads(path.read_text(encoding="utf-8")) if path.exists() else {}
-    dates = sorted(p.date for p in inputs.corpus.plans if p.date)
-    vintage = about.get("boundaries_vintage", "")
-    date = f"plans up to {dates[-1]}" if dates else "plans undated"
-    return {
-        "title": about.get("title", "gansu-atlas export"),
-        "source": about.get("source", ""),
-        "licence": about.get("licence", ""),
-        "date": f"{date}; boundaries {vintage}".strip("; "),
-        "datum": "; ".join(dict.fromkeys(t.label for t in targets)) or crs,
-        "crs": crs,
-        "generator": "gansu-atlas export",
-    }
-
-
-def _readme(job: Job, *, crs: str, formats: Sequence[str]) -> str:
-    meta = job.metadata
-    lines = []
-    if job.target.gcj02:
-        lines += [
-            "WARNING: GCJ-02. These files hold GCJ-02 coordinates (for overlays on 高德/Amap "
-            "maps), NOT WGS 84: every name ends in _gcj02 and every CRS that a format can "
-            "declare is named GCJ-02. Do not mix them with WGS 84 data (about 250-700 m off).",
-            "",
-        ]
-    lines += [meta["title"], "", f"CRS: {meta['datum']}", f"Date: {meta['date']}"]
-    lines += [f"Source: {meta['source']}", f"Licence: {meta['licence']}", ""]
-    lines += ["Schema of every layer: docs/schema.md of gansu-atlas."]
-    if "shp" in formats:
-        lines += ["", "Shapefile field map (long name -> field):"]
-        lines += [f"  {long} -> {short}" for long, short in SHP_FIELDS.items()]
-        lines += ["  layout columns: see layouts.csv (column -> layout id, name)"]
-    if job.notes:
-        lines += ["", "What a format could not hold, and where the full values are:"]
-        lines += [f"  - {n}" for n in dict.fromkeys(job.notes)]
-    return "\n".join(lines) + "\n"
 
 
 def _check(formats: Sequence[str], crs: str, csv_geometry: str) -> None:
@@ -470,8 +398,8 @@ def export_layers(
         target=targets[0],
         catalog=inputs.catalog,
         csv_geometry=csv_geometry,
-        descriptions={e.stem: _describe(e) for e in entries},
-        metadata=_metadata(inputs, crs, targets),
+        descriptions={e.stem: describe(e) for e in entries},
+        metadata=metadata(inputs, crs, targets),
     )
 
     def write(folder: Path) -> None:
@@ -480,7 +408,7 @@ def export_layers(
             for fmt in formats:
                 _write_format(fmt, entries, job, crs=crs)
         readme = folder / f"README_{_crs_key(crs)}.txt"
-        readme.write_text(_readme(job, crs=crs, formats=formats), encoding="utf-8")
+        readme.write_text(readme_text(job, crs=crs, formats=formats), encoding="utf-8")
 
     return _write_atomically(Path(out), write)
 

@@ -173,7 +173,7 @@ def test_geoparquet_is_version_1_with_projjson(wgs84):
     assert CRS.from_json_dict(meta["columns"]["geometry"]["crs"]).to_epsg() == 4326
 
 
-@pytest.mark.parametrize("fmt", [f for f in ALL if f != "topojson"])
+@pytest.mark.parametrize("fmt", ALL)
 def test_a_qgis_filter_for_an_element_finds_the_same_units_everywhere(layers, wgs84, fmt):
     out, _ = wgs84
     column = layers["layouts"].set_index("id").loc["lz_yihe_liangji_sidai", "column"]
