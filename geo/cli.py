@@ -428,7 +428,7 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         metavar="FORMAT",
         help=f"{'|'.join(FORMATS)}; repeat or comma-separate (default: gpkg)",
     )
-    p.add_argument("--crs", default="wgs84", help=f"{'|'.join(CRSS)} (default: wgs84)")
+    p.add_argument("--crs", default="wgs84", help=f"{'|'.join(CRSS)}|EPSG:NNNN (default: wgs84)")
     p.add_argument("--out", type=Path, help="output folder (created if missing)")
     p.add_argument(
         "--layer",
