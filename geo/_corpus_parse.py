@@ -42,7 +42,9 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pcn", re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.*)$")),
 )
 _UNNUMBERED = ("前言", "序言", "引言", "结束语")
-_ITEM = re.compile(r"^(?:\d{1,2}\s*[.．](?!\d)|\d{1,2}、|[（(]\d{1,2}[）)]|-{2}|—{1,2}|－{2})")
+_ITEM = re.compile(
+    r"^(?:\d{1,2}\s*[.．](?!\d)|\d{1,2}、|[（(]\d{1,2}[）)]|-{2}|—{1,2}|－{2}|[●◆■•▪►])"
+)
 _BOX = re.compile(r"^专栏\s*(\d+)(.*)$")
 _FIGURE = re.compile(r"^图\s*(\d+)\s*(\S.*)$")
 _TABLE = re.compile(r"^表\s*(\d+)(.*)$")
