@@ -426,11 +426,22 @@ def _members(
         len(mentions) >= 2 and any(tail.startswith(w) for w in vocab.city_words)
     )
     covered = [False] * len(text)
-    for m in mentions:
+    for n, m in enumerate(mentions):
         for k in range(m.start, m.end):
             covered[k] = True
-        after = text[m.end : m.end + 6]
+        nxt = mentions[n + 1] if n + 1 < len(mentions) else None
+        if (
+            nxt is not None
+            and nxt.start == m.end
+            and len(m.adcodes) == 1
+            and any(gazetteer.units.get(a, None) is not None
+                    and gazetteer.units[a].parent == m.adcodes[0] for a in nxt.adcodes)
+        ):
+            continue  # 白银市会宁县: the prefecture only says where the county is
+        after = text[m.end : m.end + 24]
         word_partial = next((w for w in vocab.partial_words if after.startswith(w)), "")
+        if not word_partial and re.match(r"[（(][^）)]{1,16}除外[）)]", after):
+            word_partial = after[: after.find("除外") + 3]
         if m.kind in ("combined", "region", "composite") and not m.partial:
             names = [gazetteer.units[a].name for a in m.adcodes if a in gazetteer.units]
             kind_word = {"combined": "a combined name", "region": "a region"}.get(
@@ -579,23 +590,34 @@ def _merge(old: DraftElement, new: DraftElement) -> DraftElement:
     )
 
 
-def _heading_provisions(provs: list[Provision], label: str) -> list[Provision]:
-    """Provisions under a heading that names ``label`` (“四圈”互动), boxes included."""
-    heads = [p for p in provs if p.kind == "heading" and label in p.text]
-    if not heads:
-        return []
+_QUOTED = re.compile(r"“([^“”]{1,16})”")
+
+
+def _quoted_index(provs: list[Provision]) -> dict[str, list[tuple[int, int, int]]]:
+    """Every quoted phrase of the plan: phrase -> (provision index, start, end of the quote).
+
+    One pass over the text; each part then looks up its labels instead of scanning again.
+    """
+    index: dict[str, list[tuple[int, int, int]]] = {}
+    for i, prov in enumerate(provs):
+        for m in _QUOTED.finditer(prov.text):
+            index.setdefault(m.group(1), []).append((i, m.start(), m.end()))
+    return index
+
+
+def _section(provs: list[Provision], i: int) -> list[Provision]:
+    """The provisions under the heading ``provs[i]`` (its paragraphs, items and boxes)."""
+    head = provs[i]
+    prefix = head.id.rsplit("-", 1)[0]
     out = []
-    for h in heads:
-        prefix = h.id.rsplit("-", 1)[0]  # plan-path
-        top = prefix.split("-")[1].split(".")[0]
-        for p in provs:
-            pp = p.id.rsplit("-", 1)[0]
-            if p is h:
-                continue
-            if pp == prefix or pp.startswith(prefix + ".") or (
-                p.kind == "box" and pp == f"{p.plan}-{top}" and h.heading == p.heading
-            ):
-                out.append(p)
+    for p in provs[i + 1 :]:
+        path = p.id.rsplit("-", 1)[0]
+        inside = path == prefix or path.startswith(prefix + ".")
+        if p.kind in ("box", "table", "caption") and p.heading[: len(head.heading)] == head.heading:
+            inside = True
+        if not inside:
+            break
+        out.append(p)
     return out
 
 
@@ -663,6 +685,7 @@ def draft_plan(
     slogans: list[Slogan] = []
     _scope(provs, b)
     hits = find_slogans(provs, vocab)
+    quoted = _quoted_index(provs)
     groups: dict[tuple[str, ...], list[_Hit]] = {}
     for h in hits:
         groups.setdefault(tuple(k for _, k in h.units), []).append(h)
@@ -678,10 +701,11 @@ def draft_plan(
         for j, (label, ukey) in enumerate(first.units, start=1):
             noun_kind = _noun_kind(ukey, vocab)
             pid = f"{sid}_{j}"
-            items = _define_part(label, ukey, noun_kind, first, group, provs, vocab)
+            items = _define_part(label, ukey, noun_kind, first, group, provs, vocab, quoted)
             items = [it for it in items if _norm(it.name) not in used]
             count = ukey[: len(ukey) - len(ukey.lstrip("0123456789"))]
-            if count and len(items) > int(count):  # keep the named places first
+            enumerated = not any(it.label for it in items)  # not “X”是指 / X（“X”）/ runs
+            if enumerated and count and len(items) > int(count):  # named places first
                 rank = sorted(
                     range(len(items)),
                     key=lambda k: not find_mentions(items[k].places, gazetteer),
@@ -706,8 +730,9 @@ def draft_plan(
                     defined = defined or bool(el.members)
                     break
             for k, it in enumerate(items, start=1):
-                if first.counted and it.kind is None:
-                    it.name = it.name + _noun_phrase(first.text, vocab)
+                phrase = _noun_phrase(first.text, vocab)
+                if first.counted and not it.label and not it.name.endswith(phrase):
+                    it.name = it.name + phrase
                 el = b.element_from(it, eid=f"{pid}_{k}", kind=noun_kind, parent=pid)
                 children.append(b.add(el))
                 defined = defined or bool(el.members)
@@ -770,22 +795,25 @@ def _define_part(
     group: list[_Hit],
     provs: list[Provision],
     vocab: Vocabulary,
+    quoted: dict[str, list[tuple[int, int, int]]],
 ) -> list[_Item]:
     """The items the text gives for one part of a slogan, by every form it uses."""
     items: list[_Item] = []
     labels = {label, label.replace("两", "二"), label.replace("二", "两")}
-    definers = "|".join(re.escape(d) for d in vocab.definers)
-    for prov in provs:
-        text = prov.text
-        for lbl in labels:
+    for lbl in sorted(labels):
+        for i, qs, qe in quoted.get(lbl, ()):
+            prov = provs[i]
+            text = prov.text
+            rest = text[qe:]
             # 1. “一核”是指…
-            for m in re.finditer(rf"“{re.escape(lbl)}”(?:{definers})", text):
-                items += _definition_items(text[m.end() :], prov, kind)
+            definer = next((d for d in vocab.definers if rest.startswith(d)), None)
+            if definer is not None:
+                for it in _definition_items(rest[len(definer) :], prov, kind):
+                    it.label = label
+                    items.append(it)
             # 2. NAME（“一带”）
-            for m in re.finditer(rf"“{re.escape(lbl)}”[）)]", text):
-                lo = text.rfind("（", 0, m.start()) if "（" in text[: m.start()] else -1
-                lo = max(lo, text.rfind("(", 0, m.start()))
-                head = text[:lo]
+            elif qs > 0 and text[qs - 1] in "（(" and rest[:1] in ("）", ")"):
+                head = text[: qs - 1]
                 cut = max(head.rfind(c) for c in "，。；")
                 pieces = re.split(r"、", head[cut + 1 :])
                 for k, piece in enumerate(pieces):
@@ -798,32 +826,21 @@ def _define_part(
                         items.append(
                             _Item(nm, places or nm, piece.strip(), prov.id, kind, label=label)
                         )
-        # 1b. a paragraph that opens with the part: “一圈”。建设由A、B组成的天水都市圈…
-        for lbl in labels:
-            if not text.startswith(f"“{lbl}”。"):
-                continue
-            body = text[len(lbl) + 3 :]
-            m = re.search(r"由(.+?)(?:等)?(?:组成|构成)的([^，。；]{2,24})", body)
-            cl = m.groups() if m else None
-            if cl is None:
-                first = _sentences(body)[0] if body else (0, 0)
-                for clause in _clauses(body[first[0] : first[1]]):
-                    cl = _member_clause(clause, vocab)
-                    if cl:
-                        break
-            if cl:
-                name = _strip_lead(cl[1], vocab)
-                items.append(_Item(name, cl[0], body[: body.find(cl[1]) + len(cl[1])],
-                                   prov.id, kind, label=label))
-            else:
-                first = _sentences(body)[0] if body else (0, 0)
-                sentence = body[first[0] : first[1]]
-                items.append(_Item(label, sentence, sentence, prov.id, kind, label=label))
+            # 1b. a paragraph that opens with the part: “一圈”。建设由A、B组成的天水都市圈…
+            elif qs == 0 and rest.startswith("。"):
+                items.append(_opening_item(rest[1:], prov, kind, label, vocab))
     if items:
         return _dedupe(items)
+    definers = "|".join(re.escape(d) for d in vocab.definers)
     # 3. a run of paragraphs or a box under a heading that names the part
-    for lbl in labels:
-        run = _run_items(_heading_provisions(provs, f"“{lbl}”"), vocab)
+    for lbl in sorted(labels):
+        heads = [i for i, _, _ in quoted.get(lbl, ()) if provs[i].kind == "heading"]
+        run = _run_items([p for i in heads for p in _section(provs, i)], vocab)
+        if not run and first.counted:  # 专栏1 三大经济区发展布局: the box lists them
+            boxes = [p for p in provs if p.kind == "box" and lbl in p.text.split("\n", 1)[0]]
+            run = _run_items(boxes, vocab)
+        for it in run:
+            it.label = label
         if run:
             return _dedupe(run)
     # 4. enumeration closed by the counted slogan, the slogan in parentheses, and lists of
@@ -865,6 +882,22 @@ def _define_part(
         if found:
             break
     return _dedupe(found)
+
+
+def _opening_item(body: str, prov: Provision, kind: str, label: str, vocab: Vocabulary) -> _Item:
+    """The element of a paragraph that opens with its part (“一圈”。…)."""
+    m = re.search(r"由(.+?)(?:等)?(?:组成|构成)的([^，。；]{2,24})", body)
+    cl = m.groups() if m else None
+    sentence = body[: _sentences(body)[0][1]] if body else ""
+    if cl is None:
+        for clause in _clauses(sentence):
+            cl = _member_clause(clause, vocab)
+            if cl:
+                break
+    if cl:
+        name = _strip_lead(cl[1], vocab)
+        return _Item(name, cl[0], body[: body.find(cl[1]) + len(cl[1])], prov.id, kind, label=label)
+    return _Item(label, sentence, sentence, prov.id, kind, label=label)
 
 
 def _fits(item_kind: str | None, part_kind: str) -> bool:
