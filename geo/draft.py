@@ -44,7 +44,7 @@ from geo._paths import data_root
 from geo.corpus import Corpus, Provision
 from geo.errors import DataError
 from geo.gazetteer import Gazetteer
-from geo.links import find_mentions
+from geo.links import Mention, find_mentions
 
 __all__ = [
     "Draft",
@@ -372,11 +372,23 @@ def _member_clause(clause: str, vocab: Vocabulary) -> tuple[str, str] | None:
 
 
 def _clauses(text: str) -> list[str]:
-    return [c for c in re.split(r"[，；,;：:。]|、(?=以)", text) if c.strip()]
+    return [c for c in re.split(r"[，；,;：:。]|[、和](?=以)", text) if c.strip()]
+
+
+def _split_names(text: str, gazetteer: Gazetteer) -> list[str]:
+    """Split a list of names at 、 and at 和/及/与 outside place names (西和, 和政 stay whole)."""
+    inside = {k for m in find_mentions(text, gazetteer) for k in range(m.start, m.end)}
+    out, start = [], 0
+    for k, ch in enumerate(text):
+        if ch == "、" or (ch in "和及与" and k > start and k not in inside):
+            out.append(text[start:k])
+            start = k + 1
+    out.append(text[start:])
+    return out
 
 
 def _enumeration_items(
-    text: str, prov: Provision, vocab: Vocabulary, *, want_kind: bool = True
+    text: str, prov: Provision, vocab: Vocabulary, gazetteer: Gazetteer, *, want_kind: bool = True
 ) -> list[_Item]:
     """Defined names in a stretch of text: ``以X为主的NAME`` clauses and lists of names."""
     items: list[_Item] = []
@@ -389,7 +401,7 @@ def _enumeration_items(
             if (kind or not want_kind) and "为" not in name:
                 items.append(_Item(name, places, clause.strip(), prov.id, kind))
             continue
-        for piece in re.split(r"、|和(?=[^和]{2,})|及|与", clause):
+        for piece in _split_names(clause, gazetteer):
             name = _strip_lead(piece, vocab)
             name = re.sub(r"等$", "", name)
             kind = vocab.kind_of_name(name)
@@ -398,11 +410,17 @@ def _enumeration_items(
     return items
 
 
-def _definition_items(text: str, prov: Provision, kind: str) -> list[_Item]:
+def _definition_items(
+    text: str, prov: Provision, kind: str, gazetteer: Gazetteer
+) -> list[_Item]:
     """Named things after a definer (“一核”是指A、B和C在内的…): one item each."""
-    body = re.split(r"(?:在内的|组成的|构成的|等(?=[^、]{0,12}$)|，|。|；)", text, maxsplit=1)[0]
+    body = re.split(
+        r"(?:在内的|组成的|构成的|等?[一二两三四五六七八九十\d]+个|等(?=[^、]{0,12}$)|，|。|；)",
+        text,
+        maxsplit=1,
+    )[0]
     items = []
-    for piece in re.split(r"、|和|及|与", body):
+    for piece in _split_names(body, gazetteer):
         name = piece.strip(" “”")
         if 2 <= len(name) <= 30:
             items.append(_Item(name, name, piece.strip(), prov.id, kind))
@@ -421,6 +439,13 @@ def _members(
     notes: list[str] = []
     seen: set[str] = set()
     mentions = find_mentions(text, gazetteer)
+    if not mentions and len(text) <= 30:
+        # a name that opens with a place the strict rules hold back (和政生态片区)
+        for k in range(min(len(text), 12), 1, -1):
+            if text[:k] in gazetteer:
+                e = gazetteer.lookup(text[:k])
+                mentions = [Mention(0, k, text[:k], e.name, e.adcodes, e.kind, e.partial)]
+                break
     tail = text[mentions[-1].end :] if mentions else ""
     cities = item.cities or (
         len(mentions) >= 2 and any(tail.startswith(w) for w in vocab.city_words)
@@ -440,6 +465,11 @@ def _members(
             continue  # 白银市会宁县: the prefecture only says where the county is
         after = text[m.end : m.end + 24]
         word_partial = next((w for w in vocab.partial_words if after.startswith(w)), "")
+        said = f"{m.matched}{word_partial}"
+        if not word_partial and m.kind in ("unit", "short", "former"):
+            # 和政生态片区, 白银高新区: the element itself is part of the unit it names
+            word_partial = next((w for w in vocab.partial_words if item.name.endswith(w)), "")
+            said = item.name
         if not word_partial and re.match(r"[（(][^）)]{1,16}除外[）)]", after):
             word_partial = after[: after.find("除外") + 3]
         if m.kind in ("combined", "region", "composite") and not m.partial:
@@ -471,7 +501,7 @@ def _members(
         partial = bool(m.partial or word_partial)
         via = ""
         if word_partial:
-            notes.append(f"{m.matched}{word_partial} is part of {name}: partial, never filled")
+            notes.append(f"{said} is part of {name}: partial, never filled")
         elif (
             cities and not point and level == "prefecture" and m.kind in ("short", "unit")
         ):
@@ -689,8 +719,15 @@ def draft_plan(
     groups: dict[tuple[str, ...], list[_Hit]] = {}
     for h in hits:
         groups.setdefault(tuple(k for _, k in h.units), []).append(h)
-    # a slogan whose parts all belong to a larger slogan of the plan is that slogan's mention
     keys = list(groups)
+    # where each slogan starts; a part's quoted definitions belong to the slogan before them
+    # (two slogans of a plan may both have a “一核”)
+    pos = {id(p): i for i, p in enumerate(provs)}
+    starts = {key: pos[id(groups[key][0].provision)] for key in keys}
+    by_label: dict[str, list[int]] = {}
+    for key in keys:
+        for _, ukey in groups[key][0].units:
+            by_label.setdefault(ukey, []).append(starts[key])
     for n, key in enumerate(keys, start=1):
         group = groups[key]
         first = group[0]
@@ -701,7 +738,13 @@ def draft_plan(
         for j, (label, ukey) in enumerate(first.units, start=1):
             noun_kind = _noun_kind(ukey, vocab)
             pid = f"{sid}_{j}"
-            items = _define_part(label, ukey, noun_kind, first, group, provs, vocab, quoted)
+            others = sorted(set(by_label[ukey]))
+            here = starts[key]
+            later = [i for i in others if i > here]
+            window = (0 if here == others[0] else here, later[0] if later else len(provs))
+            items = _define_part(
+                label, ukey, noun_kind, first, group, provs, vocab, quoted, gazetteer, window
+            )
             items = [it for it in items if _norm(it.name) not in used]
             count = ukey[: len(ukey) - len(ukey.lstrip("0123456789"))]
             enumerated = not any(it.label for it in items)  # not “X”是指 / X（“X”）/ runs
@@ -796,19 +839,26 @@ def _define_part(
     provs: list[Provision],
     vocab: Vocabulary,
     quoted: dict[str, list[tuple[int, int, int]]],
+    gazetteer: Gazetteer,
+    window: tuple[int, int] = (0, 1 << 30),
 ) -> list[_Item]:
-    """The items the text gives for one part of a slogan, by every form it uses."""
+    """The items the text gives for one part of a slogan, by every form it uses.
+
+    ``window`` bounds the provisions (indexes) whose quoted part labels count for it.
+    """
     items: list[_Item] = []
     labels = {label, label.replace("两", "二"), label.replace("二", "两")}
     for lbl in sorted(labels):
         for i, qs, qe in quoted.get(lbl, ()):
+            if not window[0] <= i < window[1]:
+                continue
             prov = provs[i]
             text = prov.text
             rest = text[qe:]
             # 1. “一核”是指…
             definer = next((d for d in vocab.definers if rest.startswith(d)), None)
             if definer is not None:
-                for it in _definition_items(rest[len(definer) :], prov, kind):
+                for it in _definition_items(rest[len(definer) :], prov, kind, gazetteer):
                     it.label = label
                     items.append(it)
             # 2. NAME（“一带”）
@@ -829,6 +879,13 @@ def _define_part(
             # 1b. a paragraph that opens with the part: “一圈”。建设由A、B组成的天水都市圈…
             elif qs == 0 and rest.startswith("。"):
                 items.append(_opening_item(rest[1:], prov, kind, label, vocab))
+            # 1c. named zones before the quoted part in its sentence: …形成“两区”联动
+            elif prov.kind != "heading":
+                sent = next(s for s in _sentences(text) if s[0] <= qs < s[1])
+                for it in _enumeration_items(text[sent[0] : qs], prov, vocab, gazetteer):
+                    if _fits(it.kind, kind):
+                        it.label = label
+                        items.append(it)
     if items:
         return _dedupe(items)
     definers = "|".join(re.escape(d) for d in vocab.definers)
@@ -848,27 +905,32 @@ def _define_part(
     found: list[_Item] = []
     for h in group:
         text = h.provision.text
-        after = text[h.end :]
+        after = text[h.end :].removeprefix("”")
         if after.startswith(("（", "(")):
             close = after.find("）") if "）" in after else after.find(")")
-            for piece in re.split(r"、|和|及", after[1:close]):
+            inside = after[1:close]
+            for piece in _split_names(inside, gazetteer):
                 nm = _strip_lead(piece, vocab)
                 if 2 <= len(nm) <= 30:
-                    found.append(_Item(nm, nm, piece.strip(), h.provision.id, None))
+                    found.append(_Item(nm, nm, f"{h.text}”（{inside}）"
+                                       if text[h.end : h.end + 1] == "”"
+                                       else f"{h.text}（{inside}）", h.provision.id, None))
         sent = next((s for s in _sentences(text) if s[0] <= h.start < s[1]), (0, len(text)))
         before = text[sent[0] : h.start].rstrip("“")
         if h.counted:
-            tail = re.split(r"[，。；：]", before)[-1]
-            tail = re.sub(r"等$", "", tail)
+            raw_tail = re.split(r"[，。；：]", before)[-1]
+            quote = text[h.start - len(raw_tail) : h.end]
+            tail = re.sub(r"等$", "", raw_tail)
             verb_cut = max((tail.rfind(w) + len(w) for w in vocab.lead_words if w in tail),
                            default=0)
             body = tail[verb_cut:] if verb_cut < len(tail) else tail
             if "、" in body or "和" in body:
-                for piece in re.split(r"、|和|及", body):
+                for piece in _split_names(body, gazetteer):
                     nm = _strip_lead(piece, vocab)
                     if 2 <= len(nm) <= 20:
                         found.append(
-                            _Item(nm, nm, body, h.provision.id, vocab.kind_of_name(nm))
+                            _Item(nm, nm, quote, h.provision.id, vocab.kind_of_name(nm),
+                                  cities="城市" in text[h.start : h.end + 4])
                         )
             if found:
                 break
@@ -876,8 +938,8 @@ def _define_part(
         # 即/包括 right after the slogan
         m = re.match(rf"”?[^，。]{{0,12}}?，?(?:{definers})", after)
         stretch = after[m.end() :] if m else ""
-        cands = _enumeration_items(before, h.provision, vocab)
-        cands += _enumeration_items(stretch or after, h.provision, vocab)
+        cands = _enumeration_items(before, h.provision, vocab, gazetteer)
+        cands += _enumeration_items(stretch or after, h.provision, vocab, gazetteer)
         found += [it for it in cands if _fits(it.kind, kind)]
         if found:
             break
