@@ -1026,7 +1026,26 @@ def draft_toml(draft: Draft, *, corpus: Corpus | None = None) -> str:
         "# Written by geo.draft (gansu-atlas draft). Every member has basis \"drafted\" and\n",
         "# its quote; review each element, then accept it into the curated catalog.\n",
     ]
+    byid = {e.id: e for e in draft.elements}
+    memo: dict[str, bool] = {}
+
+    def drawable(eid: str) -> bool:
+        """An element the catalog can hold: members in Gansu, or drawable parts."""
+        if eid not in byid:
+            return eid in draft.links.values()  # a curated element of another plan
+        if eid not in memo:
+            memo[eid] = False  # cycles never count
+            e = byid[eid]
+            memo[eid] = any(m.adcodes for m in e.members) or any(drawable(x) for x in e.parts)
+        return memo[eid]
+
+    skipped = [e for e in draft.elements if not drawable(e.id)]
     for e in draft.elements:
+        if not drawable(e.id):
+            continue
+        e = DraftElement(**{**e.__dict__, "parts": tuple(x for x in e.parts if drawable(x))})
+        if e.parent and e.parent in byid and not drawable(e.parent):
+            e = DraftElement(**{**e.__dict__, "parent": ""})
         out.append("\n[[element]]\n")
         out.append(f"id = {_t(e.id)}\n")
         out.append(f"name = {_t(e.name)}\n")
@@ -1063,6 +1082,19 @@ def draft_toml(draft: Draft, *, corpus: Corpus | None = None) -> str:
         notes += [f"{m.name} via {m.via}" for m in e.members if m.via]
         if notes:
             out.append(f"notes = {_t(list(dict.fromkeys(notes)))}\n")
+    if skipped:
+        out.append(
+            "\n# Named by the text without places (undefined slogans and parts, places the\n"
+            "# gazetteer does not know): listed here, never given members.\n"
+        )
+        for e in skipped:
+            outside = "、".join(m.name for m in e.members if not m.adcodes)
+            where = ", ".join(p for _, p in e.quotes[:1])
+            out.append(
+                f"#   {e.id} {e.name} [{e.kind}] ({where})"
+                + (f" outside Gansu: {outside}" if outside else "")
+                + "\n"
+            )
     if draft.links:
         out.append("\n# Linked to curated elements of other plans (not drafted again):\n")
         for did, cid in sorted(draft.links.items()):
