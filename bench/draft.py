@@ -25,17 +25,16 @@ Run: ``python bench/draft.py``.
 from __future__ import annotations
 
 import argparse
-import re
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from geo.catalog import read_catalog  # noqa: E402
-from geo.corpus import Provision, read_corpus  # noqa: E402
-from geo.draft import _norm, draft_plan, find_slogans, read_vocabulary  # noqa: E402
-from geo.gazetteer import read_gazetteer  # noqa: E402
+from geo.catalog import read_catalog
+from geo.corpus import Provision, read_corpus
+from geo.draft import _norm, draft_plan, find_slogans, read_vocabulary
+from geo.gazetteer import read_gazetteer
 
 GOALS = {"layouts": 0.90, "precision": 0.90, "recall": 0.80}
 
@@ -70,8 +69,17 @@ def _units_of(members, expand):
 
 def _kin(a: str, b: str) -> bool:
     """Kinds a reader would accept as the same element (a belt drawn as an axis)."""
-    family = {"belt": "line", "axis": "line", "zone": "area", "core": "area", "pole": "area",
-              "circle": "area", "barrier": "area", "corridor": "area", "node": "point"}
+    family = {
+        "belt": "line",
+        "axis": "line",
+        "zone": "area",
+        "core": "area",
+        "pole": "area",
+        "circle": "area",
+        "barrier": "area",
+        "corridor": "area",
+        "node": "point",
+    }
     return a == b or family.get(a) == family.get(b)
 
 
@@ -211,22 +219,54 @@ def run() -> dict:
 def report(r: dict, *, markdown: bool = False) -> str:
     ok = {k: r[k] >= v for k, v in GOALS.items()}
     rows = [
-        ("layouts whose slogan is found", f"{r['layouts_n'][0]}/{r['layouts_n'][1]}",
-         f"{r['layouts']:.0%}", f"≥ 90% {'✔' if ok['layouts'] else '✘'}"),
-        ("elements found", f"{r['elements_n'][0]}/{r['elements_n'][1]}",
-         f"{r['elements']:.0%}", "—"),
-        ("member precision (units)", f"{r['units'][0]}/{r['units'][1]}",
-         f"{r['precision']:.2f}", f"≥ 0.90 {'✔' if ok['precision'] else '✘'}"),
-        ("member recall (units)", f"{r['units'][0]}/{r['units'][2]}",
-         f"{r['recall']:.2f}", f"≥ 0.80 {'✔' if ok['recall'] else '✘'}"),
-        ("recall of the members the text states", f"{r['stated_n'][0]}/{r['stated_n'][1]}",
-         f"{r['recall_stated']:.2f}", "—"),
-        ("partial flags right", f"{r['partial_n'][0]}/{r['partial_n'][1]}",
-         f"{r['partial']:.0%}", "—"),
-        ("members invented for undefined slogans", str(len(r["invented"])), "", "0 "
-         + ("✔" if not r["invented"] else "✘")),
-        ("slogans among the negatives", str(len(r["negatives"])), "",
-         "0 " + ("✔" if not r["negatives"] else "✘")),
+        (
+            "layouts whose slogan is found",
+            f"{r['layouts_n'][0]}/{r['layouts_n'][1]}",
+            f"{r['layouts']:.0%}",
+            f"≥ 90% {'✔' if ok['layouts'] else '✘'}",
+        ),
+        (
+            "elements found",
+            f"{r['elements_n'][0]}/{r['elements_n'][1]}",
+            f"{r['elements']:.0%}",
+            "—",
+        ),
+        (
+            "member precision (units)",
+            f"{r['units'][0]}/{r['units'][1]}",
+            f"{r['precision']:.2f}",
+            f"≥ 0.90 {'✔' if ok['precision'] else '✘'}",
+        ),
+        (
+            "member recall (units)",
+            f"{r['units'][0]}/{r['units'][2]}",
+            f"{r['recall']:.2f}",
+            f"≥ 0.80 {'✔' if ok['recall'] else '✘'}",
+        ),
+        (
+            "recall of the members the text states",
+            f"{r['stated_n'][0]}/{r['stated_n'][1]}",
+            f"{r['recall_stated']:.2f}",
+            "—",
+        ),
+        (
+            "partial flags right",
+            f"{r['partial_n'][0]}/{r['partial_n'][1]}",
+            f"{r['partial']:.0%}",
+            "—",
+        ),
+        (
+            "members invented for undefined slogans",
+            str(len(r["invented"])),
+            "",
+            "0 " + ("✔" if not r["invented"] else "✘"),
+        ),
+        (
+            "slogans among the negatives",
+            str(len(r["negatives"])),
+            "",
+            "0 " + ("✔" if not r["negatives"] else "✘"),
+        ),
     ]
     out = []
     if markdown:

@@ -64,7 +64,9 @@ _HAN = "\u3400-\u9fff"
 _NUM_VALUES = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2, "十": 10}
 _PAREN = re.compile(r"[（(][^（）()]{0,6}[）)]")
 _DASH = re.compile(r"[—–\-－~～·、\s]")
-_ITEM_NO = re.compile(r"^(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[）)]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*")
+_ITEM_NO = re.compile(
+    r"^(?:\d{1,2}\s*[.．、]|[（(]\d{1,2}[）)]|[一二三四五六七八九十]+、|[（(][一二三四五六七八九十]+[）)])\s*"
+)
 
 
 # --- the vocabulary --------------------------------------------------------------------------
@@ -183,7 +185,9 @@ def _read_vocabulary(path: str) -> Vocabulary:
             path=path,
         )
     except KeyError as exc:
-        raise DataError(f"'{path}' has no `{exc.args[0]}`; add it (see the file's header)") from None
+        raise DataError(
+            f"'{path}' has no `{exc.args[0]}`; add it (see the file's header)"
+        ) from None
     except re.error as exc:
         raise DataError(f"'{path}': a negative_patterns entry is not a regex ({exc})") from None
 
@@ -313,9 +317,14 @@ def find_slogans(provisions: Iterable[Provision], vocab: Vocabulary) -> list[_Hi
             counted = len(units) == 1
             if counted and m.group(0)[1] not in vocab.counters:
                 continue
-            if counted and m.group(0)[1] == "个" and (
-                m.group(0)[0] == "一" or vocab.nouns.get(units[0][1].lstrip("0123456789"), "")
-                not in vocab.counted_kinds
+            if (
+                counted
+                and m.group(0)[1] == "个"
+                and (
+                    m.group(0)[0] == "一"
+                    or vocab.nouns.get(units[0][1].lstrip("0123456789"), "")
+                    not in vocab.counted_kinds
+                )
             ):
                 continue  # 个 counts areas (3个片区), not single things or points
             hits.append(_Hit(m.group(0), prov, m.start(), m.end(), units, counted))
@@ -347,7 +356,7 @@ def _sentences(text: str) -> list[tuple[int, int]]:
 
 
 def _strip_lead(name: str, vocab: Vocabulary) -> str:
-    name = _ITEM_NO.sub("", name.strip(" “”\"，,、"))
+    name = _ITEM_NO.sub("", name.strip(' “”"，,、'))
     for verb in vocab.verbs:  # the name is what follows the last verb
         k = name.rfind(verb)
         if k >= 0 and len(name) - k - len(verb) >= 3:
@@ -359,7 +368,7 @@ def _strip_lead(name: str, vocab: Vocabulary) -> str:
             if name.startswith(w) and len(name) > len(w) + 1:
                 name = name[len(w) :]
                 changed = True
-    return name.strip(" “”\"")
+    return name.strip(' “”"')
 
 
 def _member_clause(clause: str, vocab: Vocabulary) -> tuple[str, str] | None:
@@ -410,9 +419,7 @@ def _enumeration_items(
     return items
 
 
-def _definition_items(
-    text: str, prov: Provision, kind: str, gazetteer: Gazetteer
-) -> list[_Item]:
+def _definition_items(text: str, prov: Provision, kind: str, gazetteer: Gazetteer) -> list[_Item]:
     """Named things after a definer (“一核”是指A、B和C在内的…): one item each."""
     body = re.split(
         r"(?:在内的|组成的|构成的|等?[一二两三四五六七八九十\d]+个|等(?=[^、]{0,12}$)|，|。|；)",
@@ -459,8 +466,11 @@ def _members(
             nxt is not None
             and nxt.start == m.end
             and len(m.adcodes) == 1
-            and any(gazetteer.units.get(a, None) is not None
-                    and gazetteer.units[a].parent == m.adcodes[0] for a in nxt.adcodes)
+            and any(
+                gazetteer.units.get(a, None) is not None
+                and gazetteer.units[a].parent == m.adcodes[0]
+                for a in nxt.adcodes
+            )
         ):
             continue  # 白银市会宁县: the prefecture only says where the county is
         after = text[m.end : m.end + 24]
@@ -485,8 +495,14 @@ def _members(
                 seen.add(unit.name)
                 out.append(
                     DraftMember(
-                        unit.name, (a,), _level(unit.level), role, bool(word_partial),
-                        item.quote, item.provision, via=m.name,
+                        unit.name,
+                        (a,),
+                        _level(unit.level),
+                        role,
+                        bool(word_partial),
+                        item.quote,
+                        item.provision,
+                        via=m.name,
                         outside=unit.level == "context",
                     )
                 )
@@ -502,9 +518,7 @@ def _members(
         via = ""
         if word_partial:
             notes.append(f"{said} is part of {name}: partial, never filled")
-        elif (
-            cities and not point and level == "prefecture" and m.kind in ("short", "unit")
-        ):
+        elif cities and not point and level == "prefecture" and m.kind in ("short", "unit"):
             partial = True
             via = f"{m.matched} (city)"
             notes.append(f"{m.matched} in a list of cities is its city, not the whole prefecture")
@@ -512,8 +526,14 @@ def _members(
             continue
         out.append(
             DraftMember(
-                name, tuple(m.adcodes), level if not m.partial else "", role, partial,
-                item.quote, item.provision, via=via,
+                name,
+                tuple(m.adcodes),
+                level if not m.partial else "",
+                role,
+                partial,
+                item.quote,
+                item.provision,
+                via=via,
                 outside=bool(units) and units[0].level == "context",
             )
         )
@@ -526,8 +546,9 @@ def _members(
                 for j in range(k, k + len(place)):
                     covered[j] = True
                 out.append(
-                    DraftMember(place, (), "outside", role, False, item.quote, item.provision,
-                                outside=True)
+                    DraftMember(
+                        place, (), "outside", role, False, item.quote, item.provision, outside=True
+                    )
                 )
             k = text.find(place, k + 1)
     return out, notes
@@ -544,7 +565,7 @@ _ROLE = {"node": "node", "pole": "pole", "core": "core"}
 
 def _norm(name: str) -> str:
     """A name without spelled-out parentheses, dashes and quotes (for links)."""
-    return _DASH.sub("", _PAREN.sub("", name)).strip("“”\"")
+    return _DASH.sub("", _PAREN.sub("", name)).strip('“”"')
 
 
 def _catalog_names(catalog: Any, plan: str) -> dict[str, str]:
@@ -562,8 +583,14 @@ def _catalog_names(catalog: Any, plan: str) -> dict[str, str]:
 
 
 class _Builder:
-    def __init__(self, plan: str, gazetteer: Gazetteer, vocab: Vocabulary, kinds: Mapping[str, Any],
-                 catalog: Any) -> None:
+    def __init__(
+        self,
+        plan: str,
+        gazetteer: Gazetteer,
+        vocab: Vocabulary,
+        kinds: Mapping[str, Any],
+        catalog: Any,
+    ) -> None:
         self.plan = plan
         self.gaz = gazetteer
         self.vocab = vocab
@@ -603,9 +630,16 @@ class _Builder:
         if self.geometry(kind) == "line" and len([m for m in members if m.adcodes]) >= 2:
             path = tuple(m.name for m in members if m.adcodes and not m.partial)
         return DraftElement(
-            id=eid, name=item.name, plan=self.plan, kind=kind, label=item.label,
-            members=tuple(members), quotes=((item.quote, item.provision),),
-            parent=parent, path=path if len(path) >= 2 else (), notes=tuple(dict.fromkeys(notes)),
+            id=eid,
+            name=item.name,
+            plan=self.plan,
+            kind=kind,
+            label=item.label,
+            members=tuple(members),
+            quotes=((item.quote, item.provision),),
+            parent=parent,
+            path=path if len(path) >= 2 else (),
+            notes=tuple(dict.fromkeys(notes)),
         )
 
 
@@ -615,8 +649,18 @@ def _merge(old: DraftElement, new: DraftElement) -> DraftElement:
     quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
     notes = tuple(dict.fromkeys(old.notes + new.notes))
     return DraftElement(
-        old.id, old.name, old.plan, old.kind, old.label or new.label, members, quotes,
-        old.parent, old.parts, old.path or new.path, notes, old.link,
+        old.id,
+        old.name,
+        old.plan,
+        old.kind,
+        old.label or new.label,
+        members,
+        quotes,
+        old.parent,
+        old.parts,
+        old.path or new.path,
+        notes,
+        old.link,
     )
 
 
@@ -759,11 +803,17 @@ def draft_plan(
             point = b.geometry(noun_kind) == "point"
             if first.counted and (point or all(it.kind is None for it in items)):
                 # one element holding the places of the counted group (三大国际空港)
-                merged = _Item(
-                    _noun_phrase(first.text, vocab) if not point else first.text,
-                    "、".join(it.places for it in items), items[0].quote if items else "",
-                    items[0].provision if items else first.provision.id, noun_kind,
-                ) if items else None
+                merged = (
+                    _Item(
+                        _noun_phrase(first.text, vocab) if not point else first.text,
+                        "、".join(it.places for it in items),
+                        items[0].quote if items else "",
+                        items[0].provision if items else first.provision.id,
+                        noun_kind,
+                    )
+                    if items
+                    else None
+                )
                 if merged is not None and not point:
                     merged = None  # areas: one element per named zone (below)
                 if merged is not None:  # the counted group is one element of points
@@ -781,13 +831,21 @@ def draft_plan(
                 defined = defined or bool(el.members)
             quote_text, quote_prov = first.text, first.provision.id
             part = DraftElement(
-                id=pid, name=label, plan=plan_id, kind=noun_kind, label=label, members=(),
-                quotes=((quote_text, quote_prov),), parent=sid, parts=tuple(children),
+                id=pid,
+                name=label,
+                plan=plan_id,
+                kind=noun_kind,
+                label=label,
+                members=(),
+                quotes=((quote_text, quote_prov),),
+                parent=sid,
+                parts=tuple(children),
                 notes=() if children else (f"{label}: the text does not define this part",),
             )
             if len(first.units) == 1:
-                part = DraftElement(**{**part.__dict__, "id": sid, "name": first.text,
-                                       "parent": ""})
+                part = DraftElement(
+                    **{**part.__dict__, "id": sid, "name": first.text, "parent": ""}
+                )
                 for c in children:
                     if c in b.elements:
                         b.elements[c] = DraftElement(**{**b.elements[c].__dict__, "parent": sid})
@@ -799,19 +857,26 @@ def draft_plan(
             parts.append(pid)
         if len(first.units) > 1:
             b.elements[sid] = DraftElement(
-                id=sid, name=first.text, plan=plan_id, kind=_noun_kind(first.units[0][1], vocab),
-                label=first.text, members=(), quotes=((first.text, first.provision.id),),
+                id=sid,
+                name=first.text,
+                plan=plan_id,
+                kind=_noun_kind(first.units[0][1], vocab),
+                label=first.text,
+                members=(),
+                quotes=((first.text, first.provision.id),),
                 parts=tuple(parts),
-                notes=() if defined else (
+                notes=()
+                if defined
+                else (
                     "undefined: the text names the parts "
-                    + "、".join(lbl for lbl, _ in first.units) + " but not their places",
+                    + "、".join(lbl for lbl, _ in first.units)
+                    + " but not their places",
                 ),
             )
-            b.order.insert(b.order.index(f"{sid}_1") if f"{sid}_1" in b.order else len(b.order),
-                           sid)
-        slogans.append(
-            Slogan(sid, first.text, plan_id, first.units, first.provision.id, defined)
-        )
+            b.order.insert(
+                b.order.index(f"{sid}_1") if f"{sid}_1" in b.order else len(b.order), sid
+            )
+        slogans.append(Slogan(sid, first.text, plan_id, first.units, first.provision.id, defined))
     elements = tuple(b.elements[i] for i in dict.fromkeys(b.order) if i in b.elements)
     return Draft(plan_id, tuple(slogans), elements, dict(b.links))
 
@@ -912,25 +977,40 @@ def _define_part(
             for piece in _split_names(inside, gazetteer):
                 nm = _strip_lead(piece, vocab)
                 if 2 <= len(nm) <= 30:
-                    found.append(_Item(nm, nm, f"{h.text}”（{inside}）"
-                                       if text[h.end : h.end + 1] == "”"
-                                       else f"{h.text}（{inside}）", h.provision.id, None))
+                    found.append(
+                        _Item(
+                            nm,
+                            nm,
+                            f"{h.text}”（{inside}）"
+                            if text[h.end : h.end + 1] == "”"
+                            else f"{h.text}（{inside}）",
+                            h.provision.id,
+                            None,
+                        )
+                    )
         sent = next((s for s in _sentences(text) if s[0] <= h.start < s[1]), (0, len(text)))
         before = text[sent[0] : h.start].rstrip("“")
         if h.counted:
             raw_tail = re.split(r"[，。；：]", before)[-1]
             quote = text[h.start - len(raw_tail) : h.end]
             tail = re.sub(r"等$", "", raw_tail)
-            verb_cut = max((tail.rfind(w) + len(w) for w in vocab.lead_words if w in tail),
-                           default=0)
+            verb_cut = max(
+                (tail.rfind(w) + len(w) for w in vocab.lead_words if w in tail), default=0
+            )
             body = tail[verb_cut:] if verb_cut < len(tail) else tail
             if "、" in body or "和" in body:
                 for piece in _split_names(body, gazetteer):
                     nm = _strip_lead(piece, vocab)
                     if 2 <= len(nm) <= 20:
                         found.append(
-                            _Item(nm, nm, quote, h.provision.id, vocab.kind_of_name(nm),
-                                  cities="城市" in text[h.start : h.end + 4])
+                            _Item(
+                                nm,
+                                nm,
+                                quote,
+                                h.provision.id,
+                                vocab.kind_of_name(nm),
+                                cities="城市" in text[h.start : h.end + 4],
+                            )
                         )
             if found:
                 break
@@ -989,8 +1069,14 @@ def _scope(provs: list[Provision], b: _Builder) -> None:
             item = _Item("规划范围", stretch, quote, prov.id, "scope")
             el = b.element_from(item, eid=f"{b.plan}_draft_scope", kind="scope", parent="")
             if el.members:
-                el = DraftElement(**{**el.__dict__, "members": tuple(
-                    DraftMember(**{**m.__dict__, "role": "member"}) for m in el.members)})
+                el = DraftElement(
+                    **{
+                        **el.__dict__,
+                        "members": tuple(
+                            DraftMember(**{**m.__dict__, "role": "member"}) for m in el.members
+                        ),
+                    }
+                )
                 b.elements[el.id] = el
                 b.order.append(el.id)
                 return
@@ -1023,7 +1109,7 @@ def draft_toml(draft: Draft, *, corpus: Corpus | None = None) -> str:
         title = citation(corpus, draft.plan)
     out = [
         f"# Machine draft of the spatial layout of plan {draft.plan} {title}".rstrip() + "\n",
-        "# Written by geo.draft (gansu-atlas draft). Every member has basis \"drafted\" and\n",
+        '# Written by geo.draft (gansu-atlas draft). Every member has basis "drafted" and\n',
         "# its quote; review each element, then accept it into the curated catalog.\n",
     ]
     byid = {e.id: e for e in draft.elements}
@@ -1077,7 +1163,8 @@ def draft_toml(draft: Draft, *, corpus: Corpus | None = None) -> str:
         notes = list(e.notes)
         notes += [
             f"outside Gansu, not drawn: {m.name} (“{m.quote}”, {m.provision})"
-            for m in e.members if not m.adcodes
+            for m in e.members
+            if not m.adcodes
         ]
         notes += [f"{m.name} via {m.via}" for m in e.members if m.via]
         if notes:
@@ -1105,8 +1192,10 @@ def draft_toml(draft: Draft, *, corpus: Corpus | None = None) -> str:
 def draft_report(draft: Draft) -> str:
     """The draft as readable Markdown: slogans, elements with members and quotes."""
     out = [f"# Draft layout of plan {draft.plan}\n\n"]
-    out.append(f"{len(draft.slogans)} slogans, {len(draft.elements)} elements, "
-               f"{len(draft.links)} linked to the catalog.\n\n")
+    out.append(
+        f"{len(draft.slogans)} slogans, {len(draft.elements)} elements, "
+        f"{len(draft.links)} linked to the catalog.\n\n"
+    )
     byid = {e.id: e for e in draft.elements}
 
     def show(eid: str, depth: int) -> None:

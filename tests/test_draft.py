@@ -88,15 +88,21 @@ def test_slogans_in_any_spelling(text: str, slogan: str, vocab) -> None:
 def test_no_negative_is_a_slogan(vocab) -> None:
     for neg in vocab.negatives:
         assert _slogans(f"统筹推进“{neg}”，落实{neg}要求。", vocab) == [], neg
-    for text in ("十九届二中、三中全会", "增长5个百分点", "建设8个国家循环经济示范园区",
-                 "全面落实“十五五”规划", "三区三线划定成果", "打造“1小时”生活圈"):
+    for text in (
+        "十九届二中、三中全会",
+        "增长5个百分点",
+        "建设8个国家循环经济示范园区",
+        "全面落实“十五五”规划",
+        "三区三线划定成果",
+        "打造“1小时”生活圈",
+    ):
         assert _slogans(text, vocab) == [], text
 
 
 def test_negatives_are_data(tmp_path: Path) -> None:
     src = (LAYERS / "drafting.toml").read_text(encoding="utf-8")
     (tmp_path / "drafting.toml").write_text(
-        src.replace('negatives = [\n', 'negatives = [\n  "一核两极",\n'), encoding="utf-8"
+        src.replace("negatives = [\n", 'negatives = [\n  "一核两极",\n'), encoding="utf-8"
     )
     vocab = read_vocabulary(root=tmp_path)
     assert _slogans("构建“一核两极”格局。", vocab) == []
@@ -157,7 +163,12 @@ def test_seed_forms(corpus, gaz) -> None:
     # “一核”是指A、B、C和D在内的…: four parts, two of them partial places
     core = {e.name: e for e in lz.elements if e.parent == "lz_draft2_1"}
     assert list(core) == ["兰州中心城区", "兰州新区", "榆中生态创新城", "白银中心城区"]
-    assert {m.name for m in core["兰州中心城区"].members} == {"城关区", "七里河区", "安宁区", "西固区"}
+    assert {m.name for m in core["兰州中心城区"].members} == {
+        "城关区",
+        "七里河区",
+        "安宁区",
+        "西固区",
+    }
     assert all(m.partial for m in core["兰州新区"].members)
     # a run of box paragraphs under the heading of “四带”, combined names that expand
     belt = _by_name(lz, "兰（州）—西（宁）经济带")
@@ -171,7 +182,11 @@ def test_seed_forms(corpus, gaz) -> None:
     assert [m.partial for m in circle.members if m.name == "天水主城区"] == [True]
     # the scope list
     assert [m.name for m in ldn.element("ldn_draft_scope").members] == [
-        "庆阳市", "平凉市", "天水市", "陇南市", "甘南藏族自治州"
+        "庆阳市",
+        "平凉市",
+        "天水市",
+        "陇南市",
+        "甘南藏族自治州",
     ]
     xb13 = draft_plan("xb13", corpus=corpus, gazetteer=gaz)
     zones = {e.name: e for e in xb13.elements}
