@@ -175,12 +175,19 @@ def run() -> dict:
                 + (f"missing {'、'.join(lost)}; " if lost else "")
                 + (f"partial flag differs {'、'.join(flags)}" if flags else "")
             )
+    # parts the text does not define (and slogans with no defined part): no member, no child
+    def placed(d, eid, seen=()):
+        e = next((x for x in d.elements if x.id == eid), None)
+        if e is None or eid in seen:
+            return False
+        return bool(e.members) or any(placed(d, x, (*seen, eid)) for x in e.parts)
+
     invented = [
-        (d.plan, s.text)
+        (d.plan, e.name)
         for d in drafts.values()
-        for s in d.slogans
-        if not s.defined
-        and any(e.members for e in d.elements if e.id == s.id or e.id.startswith(s.id + "_"))
+        for e in d.elements
+        if any("does not define" in n or n.startswith("undefined") for n in e.notes)
+        and placed(d, e.id)
     ]
     negatives = []
     for d in drafts.values():
@@ -256,7 +263,7 @@ def report(r: dict, *, markdown: bool = False) -> str:
             "—",
         ),
         (
-            "members invented for undefined slogans",
+            "members invented for undefined slogans or parts",
             str(len(r["invented"])),
             "",
             "0 " + ("✔" if not r["invented"] else "✘"),

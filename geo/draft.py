@@ -110,11 +110,14 @@ class Vocabulary:
     @functools.cached_property
     def slogan_re(self) -> re.Pattern[str]:
         u = self.unit
-        counted = (
-            rf"(?:[{self.numerals}]|\d{{1,2}})[{self.counters}](?:(?![和与及的])[{_HAN}]){{0,8}}?"
-            rf"(?:{'|'.join(re.escape(n) for n in sorted(self.nouns, key=len, reverse=True))})"
-            rf"(?![{re.escape(self.not_after)}])"
-        )
+        num = rf"(?:[{self.numerals}]|\d{{1,2}})"
+        mid = rf"(?:(?![和与及的])[{_HAN}]){{0,8}}?"
+        by_len = sorted(self.nouns, key=len, reverse=True)
+        nouns = "|".join(re.escape(n) for n in by_len)
+        areas = "|".join(re.escape(n) for n in by_len if self.nouns[n] in self.counted_kinds)
+        stop = rf"(?![{re.escape(self.not_after)}])"
+        counters = re.escape(self.counters.replace("个", ""))
+        counted = rf"{num}[{counters}]{mid}(?:{nouns}){stop}|{num}个{mid}(?:{areas}){stop}"
         return re.compile(rf"{u}(?:[、，,·]?{u})+|{counted}")
 
     @functools.cached_property
@@ -378,6 +381,21 @@ def _member_clause(clause: str, vocab: Vocabulary) -> tuple[str, str] | None:
     if not m:
         return None
     return m.group(1), m.group(2)
+
+
+def _role_items(
+    text: str, prov: Provision, noun: str, kind: str, gazetteer: Gazetteer
+) -> list[_Item]:
+    """``以X为主中心``, ``以Y为副中心``: X and Y are the places of the part whose noun the
+    role names (一主, 两副)."""
+    items = []
+    for clause in _clauses(text):
+        m = re.search(r"以(.+?)为([\u3400-\u9fff]{1,6})$", clause)
+        if m and noun in m.group(2) and find_mentions(m.group(1), gazetteer):
+            for piece in _split_names(m.group(1), gazetteer):
+                if piece.strip():
+                    items.append(_Item(piece.strip(), piece.strip(), clause, prov.id, kind))
+    return items
 
 
 def _clauses(text: str) -> list[str]:
@@ -763,6 +781,12 @@ def draft_plan(
     groups: dict[tuple[str, ...], list[_Hit]] = {}
     for h in hits:
         groups.setdefault(tuple(k for _, k in h.units), []).append(h)
+    # a slogan whose parts are all parts of a larger slogan of the plan (一主两副 within
+    # 一主两副三区多点) is a mention of the larger one: its hits join the larger group
+    for key in sorted(groups, key=len):
+        bigger = [k for k in groups if len(k) > len(key) and set(key) <= set(k) and k != key]
+        if len(key) > 1 and bigger:
+            groups[bigger[0]] += groups.pop(key)
     keys = list(groups)
     # where each slogan starts; a part's quoted definitions belong to the slogan before them
     # (two slogans of a plan may both have a “一核”)
@@ -820,7 +844,7 @@ def draft_plan(
                     el = b.element_from(merged, eid=sid, kind=noun_kind, parent="")
                     el = DraftElement(**{**el.__dict__, "name": first.text, "label": label})
                     b.add(el)
-                    defined = defined or bool(el.members)
+                    defined = True
                     break
             for k, it in enumerate(items, start=1):
                 phrase = _noun_phrase(first.text, vocab)
@@ -828,7 +852,7 @@ def draft_plan(
                     it.name = it.name + phrase
                 el = b.element_from(it, eid=f"{pid}_{k}", kind=noun_kind, parent=pid)
                 children.append(b.add(el))
-                defined = defined or bool(el.members)
+                defined = True
             quote_text, quote_prov = first.text, first.provision.id
             part = DraftElement(
                 id=pid,
@@ -989,7 +1013,7 @@ def _define_part(
                         )
                     )
         sent = next((s for s in _sentences(text) if s[0] <= h.start < s[1]), (0, len(text)))
-        before = text[sent[0] : h.start].rstrip("“")
+        before = text[sent[0] : h.start].rstrip("“（(")
         if h.counted:
             raw_tail = re.split(r"[，。；：]", before)[-1]
             quote = text[h.start - len(raw_tail) : h.end]
@@ -1021,6 +1045,8 @@ def _define_part(
         cands = _enumeration_items(before, h.provision, vocab, gazetteer)
         cands += _enumeration_items(stretch or after, h.provision, vocab, gazetteer)
         found += [it for it in cands if _fits(it.kind, kind)]
+        noun = ukey.lstrip("0123456789多几")
+        found += _role_items(before, h.provision, noun, kind, gazetteer)
         if found:
             break
     return _dedupe(found)
