@@ -320,6 +320,13 @@ def find_slogans(provisions: Iterable[Provision], vocab: Vocabulary) -> list[_Hi
             counted = len(units) == 1
             if counted and m.group(0)[1] not in vocab.counters:
                 continue
+            if counted:  # the group's noun is the one it ends with (4个重点旅游片区: 片区)
+                word = m.group(0)
+                noun = next(
+                    n for n in sorted(vocab.nouns, key=len, reverse=True) if word.endswith(n)
+                )
+                count = re.match(r"\d+|.", word)
+                units = ((word, _value(count.group(0) if count else word[0]) + noun),)
             if (
                 counted
                 and m.group(0)[1] == "个"
@@ -494,7 +501,7 @@ def _members(
         after = text[m.end : m.end + 24]
         word_partial = next((w for w in vocab.partial_words if after.startswith(w)), "")
         said = f"{m.matched}{word_partial}"
-        if not word_partial and m.kind in ("unit", "short", "former"):
+        if not word_partial and m.kind in ("unit", "short", "former") and text == item.name:
             # 和政生态片区, 白银高新区: the element itself is part of the unit it names
             word_partial = next((w for w in vocab.partial_words if item.name.endswith(w)), "")
             said = item.name
@@ -848,7 +855,8 @@ def draft_plan(
                     break
             for k, it in enumerate(items, start=1):
                 phrase = _noun_phrase(first.text, vocab)
-                if first.counted and not it.label and not it.name.endswith(phrase):
+                named = _fits(vocab.kind_of_name(it.name), noun_kind)  # 丹霞旅游区: a name
+                if first.counted and not it.label and not it.name.endswith(phrase) and not named:
                     it.name = it.name + phrase
                 el = b.element_from(it, eid=f"{pid}_{k}", kind=noun_kind, parent=pid)
                 children.append(b.add(el))
