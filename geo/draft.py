@@ -501,7 +501,11 @@ def _members(
         after = text[m.end : m.end + 24]
         word_partial = next((w for w in vocab.partial_words if after.startswith(w)), "")
         said = f"{m.matched}{word_partial}"
-        if not word_partial and m.kind in ("unit", "short", "former") and text == item.name:
+        if (
+            not word_partial
+            and m.kind in ("unit", "short", "former")
+            and item.name.startswith(text)
+        ):
             # 和政生态片区, 白银高新区: the element itself is part of the unit it names
             word_partial = next((w for w in vocab.partial_words if item.name.endswith(w)), "")
             said = item.name
