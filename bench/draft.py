@@ -175,6 +175,7 @@ def run() -> dict:
                 + (f"missing {'、'.join(lost)}; " if lost else "")
                 + (f"partial flag differs {'、'.join(flags)}" if flags else "")
             )
+
     # parts the text does not define (and slogans with no defined part): no member, no child
     def placed(d, eid, seen=()):
         e = next((x for x in d.elements if x.id == eid), None)
@@ -219,8 +220,32 @@ def run() -> dict:
         "undefined": undefined,
         "slogans": sum(len(d.slogans) for d in drafts.values()),
         "seconds": t_draft,
+        "scaling": scaling(corpus, gaz),
         "chars": sum(len(p.text) for p in corpus.provisions),
     }
+
+
+def scaling(corpus, gaz, *, plan: str = "hx", factors=(1, 2, 4, 8)) -> list[tuple[int, int, float]]:
+    """Draft one plan's text repeated k times: (k, characters, seconds). Near-linear means
+    seconds grow like k, not like k²."""
+    from dataclasses import replace
+
+    from geo.corpus import Corpus
+
+    base = [p for p in corpus.provisions if p.plan == plan]
+    out = []
+    for k in factors:
+        provs = tuple(
+            replace(p, id=p.id if i == 0 else f"{p.id}r{i}") for i in range(k) for p in base
+        )
+        big = Corpus(corpus.documents, corpus.plans, provs, (), (), ())
+        times = []
+        for _ in range(3):  # the least of three: the machine is shared
+            t0 = time.perf_counter()
+            draft_plan(plan, corpus=big, gazetteer=gaz)
+            times.append(time.perf_counter() - t0)
+        out.append((k, sum(len(p.text) for p in provs), min(times)))
+    return out
 
 
 def report(r: dict, *, markdown: bool = False) -> str:
@@ -285,6 +310,12 @@ def report(r: dict, *, markdown: bool = False) -> str:
         f"\n{r['slogans']} slogans drafted over {r['chars']:,} characters in "
         f"{r['seconds']:.2f} s; {len(r['undefined'])} left undefined (parts named, no members); "
         f"{r['negatives_in_text']} negative phrases in the texts, none drafted.\n"
+    )
+    base = r["scaling"][0][2]
+    out.append(
+        "Scaling (河西 plan text repeated k times): "
+        + ", ".join(f"×{k} {c:,} chars {t:.2f} s ({t / base:.1f}×)" for k, c, t in r["scaling"])
+        + ".\n"
     )
     bullet = "- " if markdown else "  "
     for title, key in (
