@@ -353,6 +353,7 @@ class _Item:
     kind: str | None
     label: str = ""  # the part it was given to by the text itself
     cities: bool = False
+    body: str = ""  # the paragraph a run item opens (兰（州）—白（银）经济带。以靖远县、…)
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -583,6 +584,54 @@ def _members(
     return out, notes
 
 
+def _nodes(
+    members: list[DraftMember], item: _Item, gazetteer: Gazetteer, vocab: Vocabulary, role: str
+) -> tuple[list[DraftMember], list[str]]:
+    """A line's nodes: where the paragraph after a belt's name names counties of a prefecture
+    the name stands for (兰白 → 白银市; 以靖远县、白银区、平川区协同发展为重点), the line runs
+    through those counties, not the whole prefecture."""
+    first = _sentences(item.body)[:2]
+    text = item.body[: first[-1][1]] if first else ""
+    if not text:
+        return members, []
+    counties: dict[str, list[Mention]] = {}
+    for m in find_mentions(text, gazetteer):
+        for a in m.adcodes:
+            unit = gazetteer.units.get(a)
+            if unit is not None and unit.level == "county" and len(m.adcodes) == 1:
+                counties.setdefault(unit.parent, []).append(m)
+    out: list[DraftMember] = []
+    notes: list[str] = []
+    quote = item.quote + text
+    for mem in members:
+        named = counties.get(mem.adcodes[0]) if len(mem.adcodes) == 1 else None
+        if mem.level != "prefecture" or not named:
+            out.append(mem)
+            continue
+        names = [gazetteer.units[m.adcodes[0]].name for m in named]
+        notes.append(
+            f"{mem.name}: the line runs through the counties the text names: "
+            + "、".join(dict.fromkeys(names))
+        )
+        for m in named:
+            unit = gazetteer.units[m.adcodes[0]]
+            if any(o.name == unit.name for o in out):
+                continue
+            out.append(
+                DraftMember(
+                    unit.name,
+                    (unit.adcode,),
+                    "county",
+                    role,
+                    False,
+                    quote,
+                    item.provision,
+                    via=mem.via,
+                )
+            )
+    return out, notes
+
+
 def _level(level: str) -> str:
     return "context" if level == "context" else level
 
@@ -643,7 +692,7 @@ class _Builder:
         if key in self.by_name and self.by_name[key] in self.elements:
             old = self.elements[self.by_name[key]]
             if old.kind == el.kind or not el.members:
-                merged = _merge(old, el)
+                merged = _merge(old, el, self.gaz)
                 self.elements[old.id] = merged
                 return old.id
         self.elements[el.id] = el
@@ -655,6 +704,9 @@ class _Builder:
         point = self.geometry(kind) == "point"
         role = _ROLE.get(kind, "member")
         members, notes = _members(item, self.gaz, self.vocab, role, point=point)
+        if self.geometry(kind) == "line" and item.body:
+            members, more = _nodes(members, item, self.gaz, self.vocab, role)
+            notes += more
         path: tuple[str, ...] = ()
         if self.geometry(kind) == "line" and len([m for m in members if m.adcodes]) >= 2:
             path = tuple(m.name for m in members if m.adcodes and not m.partial)
@@ -672,9 +724,18 @@ class _Builder:
         )
 
 
-def _merge(old: DraftElement, new: DraftElement) -> DraftElement:
+def _merge(old: DraftElement, new: DraftElement, gazetteer: Gazetteer) -> DraftElement:
+    """One element from two mentions; a prefecture whose counties the first names is not
+    added again as a whole."""
     names = {m.name for m in old.members}
-    members = old.members + tuple(m for m in new.members if m.name not in names)
+    parents = {
+        gazetteer.units[a].parent for m in old.members for a in m.adcodes if a in gazetteer.units
+    }
+    members = old.members + tuple(
+        m
+        for m in new.members
+        if m.name not in names and not (len(m.adcodes) == 1 and m.adcodes[0] in parents)
+    )
     quotes = old.quotes + tuple(q for q in new.quotes if q not in old.quotes)
     notes = tuple(dict.fromkeys(old.notes + new.notes))
     return DraftElement(
@@ -733,7 +794,16 @@ def _run_items(provs: Iterable[Provision], vocab: Vocabulary) -> list[_Item]:
             m = re.match(rf"^([{_HAN}（）()“”—\-A-Za-z0-9]{{3,26}})。", line)
             if m and "，" not in m.group(1):
                 name = m.group(1)
-                items.append(_Item(name, name, line[: m.end()], p.id, vocab.kind_of_name(name)))
+                items.append(
+                    _Item(
+                        name,
+                        name,
+                        line[: m.end()],
+                        p.id,
+                        vocab.kind_of_name(name),
+                        body=line[m.end() :],
+                    )
+                )
     return items
 
 
