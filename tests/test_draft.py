@@ -175,6 +175,9 @@ def test_seed_forms(corpus, gaz) -> None:
     assert {m.name for m in belt.members} >= {"兰州市", "西宁市"}
     assert [m.outside for m in belt.members if m.name == "西宁市"] == [True]
     assert belt.path[0] == "兰州市"  # a schematic line through its nodes in text order
+    # 兰白 stands for 白银市, but the paragraph names the counties the belt runs through
+    lanbai = {m.name for m in _by_name(lz, "兰（州）—白（银）经济带").members}
+    assert {"靖远县", "白银区", "平川区"} <= lanbai and not {"白银市", "会宁县"} & lanbai
     ldn = draft_plan("ldn", corpus=corpus, gazetteer=gaz)
     # “一圈”。建设由…组成的天水都市圈
     circle = _by_name(ldn, "天水都市圈")
@@ -252,6 +255,14 @@ def test_drafts_load_through_the_catalog_loader(tmp_path: Path, corpus, gaz, mon
     drafted = [e for e in catalog.elements if "_draft" in e.id]
     assert drafted
     assert {m.basis for e in drafted for m in e.members} == {"drafted"}
+
+
+def test_unknown_plan_is_one_line(corpus, gaz) -> None:
+    from geo.errors import UnknownNameError
+
+    with pytest.raises(UnknownNameError, match="unknown plan id 'nope'") as info:
+        draft_plan("nope", corpus=corpus, gazetteer=gaz)
+    assert "\n" not in str(info.value)
 
 
 def test_report_lists_undefined_parts(gaz) -> None:
