@@ -1274,7 +1274,7 @@ def draft_toml(draft: Draft, *, corpus: Corpus | None = None) -> str:
             for m in e.members
             if not m.adcodes
         ]
-        notes += [f"{m.name} via {m.via}" for m in e.members if m.via]
+        notes += [f"{m.name}: read from {m.via}" for m in e.members if "(city)" in m.via]
         if notes:
             out.append(f"notes = {_t(list(dict.fromkeys(notes)))}\n")
     if skipped:
