@@ -181,7 +181,8 @@ def test_sipingyilang_five_parts(catalog):
 
 
 def test_parts_tile_what_they_should(catalog, tagged):
-    """The 2021 scopes cover the 14 prefectures once; 四屏一廊 and 三大经济区 tile too."""
+    """The 2021 scopes and 三大经济区 cover the 14 prefectures once; 四屏一廊's parts never overlap
+    whole (they need not tile: counties on no barrier in the texts' words are in none)."""
 
     def counts(ids, level):
         out = []
@@ -191,17 +192,31 @@ def test_parts_tile_what_they_should(catalog, tagged):
         return out
 
     assert counts({"lz_scope", "hx_scope", "ldn_scope"}, "prefecture") == [1] * 14
-    assert set(counts(set(catalog.get("xbxgj_sipingyilang").parts), "county")) == {1}
+    assert max(counts(set(catalog.get("xbxgj_sipingyilang").parts), "county")) == 1
     assert counts(set(catalog.get("xb13_sanda").parts), "prefecture") == [1] * 14
+
+
+def test_stretches_and_clusters_are_never_whole_fills(catalog):
+    """A river stretch, a side of a city and a cluster of city cores fill no whole prefecture."""
+    corridor = catalog.get("xbxgj_yilang_yanhuang").members
+    assert corridor and all(m.partial and m.basis == "inferred" for m in corridor)
+    whole = {eid: {m.name for m in catalog.get(eid).members if not m.partial}
+             for eid in ("xb13_jiujia", "xb13_jinwu", "xb13_pingqing")}  # fmt: skip
+    assert whole == {
+        "xb13_jiujia": {"肃州区"},  # 以酒泉市肃州区和嘉峪关城区为重点: 嘉峪关's 城区 is partial
+        "xb13_jinwu": set(),  # 以金川、凉州城区为重点: two city cores, both partial
+        "xb13_pingqing": {"崆峒区", "西峰区", "泾川县", "宁县"},
+    }
 
 
 # --- partial members -----------------------------------------------------------------------------
 
 
-def test_partial_members_never_fill_a_county(catalog, geometry, units):
+def test_partial_members_never_fill_a_county(catalog, geometry, units, context):
+    every = pd.concat([units, context], ignore_index=True)  # a context unit may be partial too (关中 of 陕西)
     by_key = {
         (a, lv): g
-        for a, lv, g in zip(units["adcode"], units["level"], units["geometry"], strict=True)
+        for a, lv, g in zip(every["adcode"], every["level"], every["geometry"], strict=True)
     }
     parent = dict(zip(units["adcode"], units["parent"], strict=True))
     checked = 0
