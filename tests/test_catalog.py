@@ -512,3 +512,85 @@ def test_cli_concepts_by_plan_and_bad_arguments(capsys):
     assert main(["concepts", "list", "lz_yihe"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "concepts show ID" in err
+
+
+# --- city cores and named sites ------------------------------------------------------------------
+
+CITY_CORE = """
+[[element]]
+id = "lz_core_whole"
+name = "白银中心城区"
+name_en = "A city core filled as a whole prefecture"
+plan = "lz"
+kind = "core"
+members = [
+  { name = "白银市", role = "core", basis = "stated", level = "prefecture" },
+  { name = "兰州新区", role = "core", basis = "stated", partial = true, site = "兰州新区" },
+]
+quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
+
+[[element]]
+id = "lz_core_partial"
+name = "白银中心城区（部分）"
+name_en = "The same core, partial: allowed"
+plan = "lz"
+kind = "core"
+members = [
+  { name = "白银市", role = "core", basis = "inferred", level = "prefecture", partial = true },
+  { name = "定西市", role = "core", basis = "stated", level = "prefecture", site = "兰州新城" },
+  { name = "临夏回族自治州", role = "pole", basis = "stated", site = "兰州新区" },
+]
+quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
+"""
+
+SITES = """
+[[site]]
+name = "兰州新区"
+adcode = "620121"
+lon = 103.66
+lat = 36.50
+basis = "inferred"
+source = "a test site"
+precision_deg = 0.05
+"""
+
+
+def test_city_core_and_named_sites_are_checked(tmp_path, gazetteer, corpus, levels):
+    folder = tmp_path / "concepts"
+    folder.mkdir()
+    shutil.copy(CONCEPTS / "kinds.toml", folder / "kinds.toml")
+    (folder / "lz.toml").write_text(CITY_CORE, encoding="utf-8")
+    (tmp_path / "sites.toml").write_text(SITES, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        read_catalog(root=tmp_path, gazetteer=gazetteer, corpus=corpus, units=levels)
+    problems = info.value.problems
+    assert problems == [
+        "lz.toml: element lz_core_whole: member 白银市: the quote names a city core (白银中心城区)"
+        " but the member is a whole prefecture; use its central district(s), or set"
+        " partial = true",
+        "lz.toml: element lz_core_partial: member 定西市: unknown site '兰州新城'; did you mean"
+        " 兰州新区?",
+        "lz.toml: element lz_core_partial: member 临夏回族自治州: site 兰州新区 lies in 620121,"
+        " outside the member; name the member that holds the site or another site",
+    ]
+    # the partial core passes, and a named site reaches the member like an inline one
+    (folder / "lz.toml").write_text(CORE_OK, encoding="utf-8")
+    cat = read_catalog(root=tmp_path, gazetteer=gazetteer, corpus=corpus, units=levels)
+    (member,) = [m for m in cat.get("lz_core_partial").members if m.site]
+    assert member.name == "兰州新区" and member.partial
+    assert (member.site.lon, member.site.lat, member.site.source) == (103.66, 36.5, "a test site")
+
+
+CORE_OK = """
+[[element]]
+id = "lz_core_partial"
+name = "白银中心城区（部分）"
+name_en = "The same core, partial: allowed"
+plan = "lz"
+kind = "core"
+members = [
+  { name = "白银市", role = "core", basis = "inferred", level = "prefecture", partial = true },
+  { name = "兰州新区", role = "core", basis = "stated", partial = true, site = "兰州新区" },
+]
+quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
+"""
