@@ -143,12 +143,16 @@ def test_yihe_stated_members(catalog):
         ("七里河区", ("620103",), False),
         ("安宁区", ("620105",), False),
         ("西固区", ("620104",), False),
+    }
+    # the text names places inside these counties, not the counties: implied and partial
+    members = {m.name: m for m in catalog.get("lz_yihe").members}
+    implied = {(n, m.adcodes, m.partial) for n, m in members.items() if m.basis == "implied"}
+    assert implied == {
         ("兰州新区", ("620121", "620122"), True),
         ("榆中生态创新城", ("620123",), True),
+        ("白银区", ("620402",), True),
     }
-    # 白银中心城区 is our reading, and says so
-    baiyin = {m.name: m for m in catalog.get("lz_yihe").members}["白银区"]
-    assert baiyin.basis == "inferred" and baiyin.via == "lz_yihe_baiyin"
+    assert members["白银区"].via == "lz_yihe_baiyin"
     assert catalog.get("lz_yihe").parts == (
         "lz_yihe_zhongxin",
         "lz_yihe_xinqu",
@@ -198,10 +202,11 @@ def test_parts_tile_what_they_should(catalog, tagged):
 # --- partial members -----------------------------------------------------------------------------
 
 
-def test_partial_members_never_fill_a_county(catalog, geometry, units):
+def test_partial_members_never_fill_a_county(catalog, geometry, units, context):
+    frame = pd.concat([units, context], ignore_index=True)
     by_key = {
         (a, lv): g
-        for a, lv, g in zip(units["adcode"], units["level"], units["geometry"], strict=True)
+        for a, lv, g in zip(frame["adcode"], frame["level"], frame["geometry"], strict=True)
     }
     parent = dict(zip(units["adcode"], units["parent"], strict=True))
     checked = 0
@@ -263,7 +268,7 @@ def test_tags_mark_partial_membership(tagged):
     # a line does not tag every county of its origin prefecture
     assert "lz_sidai_lanbai" not in yongdeng
     zh = tagged.loc[tagged["name"] == "永登县", "concepts_zh"].iloc[0]
-    assert "一核〔lz·核·核心·明确·部分〕" in zh
+    assert "一核〔lz·核·核心·隐含·部分〕" in zh
 
 
 # --- lines and points ----------------------------------------------------------------------------
@@ -594,3 +599,31 @@ members = [
 ]
 quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
 """
+
+
+def test_named_sites_lie_in_their_host_county(units):
+    """Every site of layers/sites.toml falls inside the polygon of its host unit."""
+    with (DEFAULT_ROOT / "sites.toml").open("rb") as fh:
+        sites = tomllib.load(fh)["site"]
+    assert sites
+    shapes = {(r.adcode, r.level): r.geometry for r in units.itertuples()}
+    for s in sites:
+        host = shapes.get((s["adcode"], "county")) or shapes[(s["adcode"], "prefecture")]
+        point = shapely.Point(s["lon"], s["lat"])
+        assert host.contains(point), (s["name"], s["adcode"], host.distance(point))
+        assert s["basis"] in {"inferred", "external"} and s["source"]
+        if "not surveyed" in s["source"]:
+            assert s["precision_deg"] >= 0.05, s["name"]
+
+
+def test_every_site_lies_in_its_member(catalog, units, context):
+    """A member's site (named or inline) falls inside one of the member's units."""
+    frame = pd.concat([units, context], ignore_index=True)
+    shapes = {(r.adcode, r.level): r.geometry for r in frame.itertuples()}
+    for e in catalog.elements:
+        for m in e.members:
+            if m.site is None:
+                continue
+            point = shapely.Point(m.site.lon, m.site.lat)
+            area = shapely.union_all([shapes[(c, m.level)] for c in m.adcodes])
+            assert area.contains(point), (e.id, m.name, round(area.distance(point), 3))
