@@ -464,6 +464,8 @@ class _Loader:
         for m in members:
             if m.level != "prefecture" or m.partial:
                 continue
+            if all("county" in self.levels.get(c, ()) for c in m.adcodes):
+                continue  # a prefecture without counties (嘉峪关市) has no finer unit to use
             names = {m.name, *(n for c in m.adcodes for n in self._names_of(c))}
             for q in quotes:
                 for clause in _CLAUSE.split(_squash(q.text)):
