@@ -41,7 +41,6 @@ _LAYOUT_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _WS = re.compile(r"\s+")
 # words for a city core: a prefecture followed by one of them means its city, never all of it
 _CITY_CORE = re.compile(r"[市州]?(中心城区|主城区|城区)")
-_CLAUSE = re.compile(r"[，,。；;：:]")
 
 _ELEMENT_KEYS = {
     "id", "name", "name_en", "aliases", "plan", "kind", "parent", "parts", "path", "paths",
@@ -75,12 +74,15 @@ def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
-def _find_all(text: str, word: str) -> Iterable[int]:
-    """The start of every occurrence of ``word`` in ``text``."""
-    i = text.find(word)
-    while i >= 0:
-        yield i
-        i = text.find(word, i + 1)
+def _city_core(text: str, names: Sequence[str]) -> str | None:
+    """The first of ``names`` that ``text`` writes as a city core (白银中心城区), with that word."""
+    for name in reversed(names):  # longest first: 白银市城区 before 白银…
+        i = text.find(name)
+        while i >= 0:
+            if hit := _CITY_CORE.match(text, i + len(name)):
+                return name + hit.group(0)
+            i = text.find(name, i + 1)
+    return None
 
 
 class _Problems:
@@ -466,29 +468,14 @@ class _Loader:
                 continue
             if all("county" in self.levels.get(c, ()) for c in m.adcodes):
                 continue  # a prefecture without counties (嘉峪关市) has no finer unit to use
-            names = {m.name, *(n for c in m.adcodes for n in self._names_of(c))}
-            for q in quotes:
-                for clause in _CLAUSE.split(_squash(q.text)):
-                    core = next(
-                        (
-                            f"{n}{hit.group(0)}"
-                            for n in sorted(names, key=len, reverse=True)
-                            for i in _find_all(clause, n)
-                            if (hit := _CITY_CORE.match(clause, i + len(n)))
-                        ),
-                        None,
-                    )
-                    if core:
-                        self.problems.add(
-                            f"{where}: member {m.name}",
-                            f"the quote names a city core ({core}) but the member is a whole"
-                            " prefecture",
-                            "use its central district(s), or set partial = true",
-                        )
-                        break
-                else:
-                    continue
-                break
+            names = sorted({m.name, *(n for c in m.adcodes for n in self._names_of(c))}, key=len)
+            core = next((h for q in quotes if (h := _city_core(_squash(q.text), names))), None)
+            if core:
+                self.problems.add(
+                    f"{where}: member {m.name}",
+                    f"the quote names a city core ({core}) but the member is a whole prefecture",
+                    "use its central district(s), or set partial = true",
+                )
 
     def _names_of(self, adcode: str) -> tuple[str, ...]:
         try:
