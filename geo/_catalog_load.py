@@ -34,10 +34,13 @@ from geo.errors import AtlasError, CatalogError
 
 ONTOLOGY = "kinds.toml"
 LAYOUTS = "layouts.toml"
+SITES = "sites.toml"  # beside the concepts folder: named sites shared by several members
 
 _ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 _LAYOUT_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _WS = re.compile(r"\s+")
+# words for a city core: a prefecture followed by one of them means its city, never all of it
+_CITY_CORE = re.compile(r"[市州]?(中心城区|主城区|城区)")
 
 _ELEMENT_KEYS = {
     "id", "name", "name_en", "aliases", "plan", "kind", "parent", "parts", "path", "paths",
@@ -45,6 +48,7 @@ _ELEMENT_KEYS = {
 }  # fmt: skip
 _MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site"}
 _SITE_KEYS = {"lon", "lat", "basis", "source", "precision_deg"}
+_NAMED_SITE_KEYS = _SITE_KEYS | {"name", "adcode"}
 _LAYOUT_KEYS = {"id", "name", "name_en", "plan", "elements", "figure", "caption", "notes"}
 _KIND_KEYS = {
     "zh",
@@ -81,6 +85,17 @@ def _squash(text: str) -> str:
     return _WS.sub("", text)
 
 
+def _city_core(text: str, names: Sequence[str]) -> str | None:
+    """The first of ``names`` that ``text`` writes as a city core (白银中心城区), with that word."""
+    for name in reversed(names):  # longest first: 白银市城区 before 白银…
+        i = text.find(name)
+        while i >= 0:
+            if hit := _CITY_CORE.match(text, i + len(name)):
+                return name + hit.group(0)
+            i = text.find(name, i + 1)
+    return None
+
+
 class _Problems:
     """The list of problems, one line each."""
 
@@ -105,6 +120,22 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any]:
     except OSError as exc:
         problems.add(path.name, f"cannot be read ({exc.strerror})", "check the file")
     return {}
+
+
+def _named_sites(path: Path, problems: _Problems) -> dict[str, Mapping[str, Any]]:
+    """The named sites of ``layers/sites.toml`` (none when the file is absent), by name."""
+    if not path.is_file():
+        return {}
+    out: dict[str, Mapping[str, Any]] = {}
+    for raw in _read_toml(path, problems).get("site", []):
+        name = str(raw.get("name", "")) if isinstance(raw, Mapping) else ""
+        if not name:
+            problems.add(path.name, "a [[site]] without a name", "write name = …")
+        elif name in out:
+            problems.add(f"{path.name}: site {name}", "listed twice", "list each site once")
+        else:
+            out[name] = raw
+    return out
 
 
 def _ontology(
@@ -245,7 +276,9 @@ class _Loader:
         roles: Mapping[str, Role],
         bases: Mapping[str, Basis],
         problems: _Problems,
+        sites: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        self.sites = sites or {}
         self.gazetteer = gazetteer
         self.corpus = corpus
         self.levels = _levels(units)
@@ -270,15 +303,26 @@ class _Loader:
     # members
 
     def site(self, raw: Any, where: str) -> Site | None:
+        keys = _SITE_KEYS
+        if isinstance(raw, str):
+            if raw not in self.sites:
+                hint = nearest(raw, list(self.sites))
+                self.problems.add(
+                    where,
+                    f"unknown site {raw!r}",
+                    f"did you mean {', '.join(hint)}?" if hint else f"add it to layers/{SITES}",
+                )
+                return None
+            where, raw, keys = f"{where}: site {raw}", self.sites[raw], _NAMED_SITE_KEYS
         if not isinstance(raw, Mapping):
             self.problems.add(
                 where, "site is not a table", "write site = { lon, lat, basis, source }"
             )
             return None
-        extra = set(raw) - _SITE_KEYS
+        extra = set(raw) - keys
         if extra:
             self.problems.add(
-                where, f"site has unknown keys {sorted(extra)}", f"use {sorted(_SITE_KEYS)}"
+                where, f"site has unknown keys {sorted(extra)}", f"use {sorted(keys)}"
             )
         lon, lat = raw.get("lon"), raw.get("lat")
         ok = True
@@ -404,6 +448,15 @@ class _Loader:
                 return None
         else:
             level = declared or "county"
+        named = self.sites.get(raw["site"]) if isinstance(raw.get("site"), str) else None
+        host = named.get("adcode") if named else None
+        if host is not None and not self._holds(adcodes, str(host)):
+            self.problems.add(
+                where,
+                f"site {raw['site']} lies in {host}, outside the member",
+                "name the member that holds the site or another site",
+            )
+            ok = False
         if not ok:
             return None
         return Member(
@@ -416,6 +469,36 @@ class _Loader:
             source=str(source) if source else None,
             site=site,
         )
+
+    def _holds(self, adcodes: Sequence[str], host: str) -> bool:
+        """Whether the units ``adcodes`` hold the unit ``host`` (itself or its parent)."""
+        try:
+            parent = str(self.gazetteer.unit(host).parent)
+        except (KeyError, AttributeError, AtlasError):
+            parent = ""
+        return host in adcodes or parent in adcodes
+
+    def city_core(self, members: Sequence[Member], quotes: Sequence[Quote], where: str) -> None:
+        """A whole prefecture whose name a quote writes as a city core (白银中心城区) is wrong."""
+        for m in members:
+            if m.level != "prefecture" or m.partial:
+                continue
+            if all("county" in self.levels.get(c, ()) for c in m.adcodes):
+                continue  # a prefecture without counties (嘉峪关市) has no finer unit to use
+            names = sorted({m.name, *(n for c in m.adcodes for n in self._names_of(c))}, key=len)
+            core = next((h for q in quotes if (h := _city_core(_squash(q.text), names))), None)
+            if core:
+                self.problems.add(
+                    f"{where}: member {m.name}",
+                    f"the quote names a city core ({core}) but the member is a whole prefecture",
+                    "use its central district(s), or set partial = true",
+                )
+
+    def _names_of(self, adcode: str) -> tuple[str, ...]:
+        try:
+            return tuple(str(n) for n in self.gazetteer.names_of(adcode))
+        except (KeyError, AttributeError, AtlasError):
+            return ()
 
     # quotes and provisions
 
@@ -491,6 +574,7 @@ class _Loader:
             seen.add(mem.name)
             members.append(mem)
         quotes = [q for q in (self.quote(r, where) for r in raw.get("quotes", []) or []) if q]
+        self.city_core(members, quotes, where)
         if not raw.get("quotes"):
             self.problems.add(where, "has no quote", "quote the words of the plan that define it")
         extra_prov = _strs(raw.get("provisions"))
@@ -744,6 +828,7 @@ def load(
         roles=roles,
         bases=bases,
         problems=problems,
+        sites=_named_sites(base / SITES, problems),
     )
     files = sorted(p for p in folder.glob("*.toml") if p.name not in {ONTOLOGY, LAYOUTS})
     if not files:

@@ -805,16 +805,22 @@ def test_styles_tell_stated_inferred_and_partial_apart(built, browser):
     assert "明确 stated" in legend and "部分 · 明确" in legend and "原文明示" not in legend
     assert len(partial) == 2  # 永登县 and 皋兰县, hatched, never filled with colour
     assert all(p["fill"].startswith("url(#atlas-hatch-") and p["dash"] for p in partial)
+    # 白银中心城区 is a city core inside 白银区: hatched too, never a whole fill
+    core = attrs('path[data-id="lz_yihe_baiyin"][data-part="partial"]')
+    assert core and all(p["fill"].startswith("url(#atlas-hatch-") for p in core)
+    assert not attrs('path[data-id="lz_yihe_baiyin"][data-part="whole"]')
     stated = attrs('path[data-id="lz_yihe_zhongxin"][data-part="whole"]')
-    inferred = attrs('path[data-id="lz_yihe_baiyin"][data-part="whole"]')
-    assert stated and inferred
-    assert all(p["dash"] is None for p in stated)
-    assert all(p["dash"] for p in inferred)
-    assert float(inferred[0]["opacity"]) < float(stated[0]["opacity"])
+    assert stated and all(p["dash"] is None for p in stated)
     # belts are directed lines with an arrow head, and labelled 示意
     belt = s.page.locator('path[data-id="lz_sidai_lanbai"]').first
     assert belt.get_attribute("marker-end").startswith("url(#atlas-arrow-")
     assert "示意" in s.page.inner_text(".leaflet-atlas-labels-pane")
+    s.page.context.close()
+    # an element of inferred members only (the 甘南 counties of the 黄河 barrier): dashed, lighter
+    s = open_page(browser, out / "ldn_shengtai.html")
+    inferred = attrs('path[data-id="ldn_liangping_huanghe"][data-part="whole"]')
+    assert inferred and all(p["dash"] for p in inferred)
+    assert float(inferred[0]["opacity"]) < float(stated[0]["opacity"])
     s.page.context.close()
 
 

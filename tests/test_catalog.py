@@ -143,12 +143,16 @@ def test_yihe_stated_members(catalog):
         ("七里河区", ("620103",), False),
         ("安宁区", ("620105",), False),
         ("西固区", ("620104",), False),
+    }
+    # the text names places inside these counties, not the counties: implied and partial
+    members = {m.name: m for m in catalog.get("lz_yihe").members}
+    implied = {(n, m.adcodes, m.partial) for n, m in members.items() if m.basis == "implied"}
+    assert implied == {
         ("兰州新区", ("620121", "620122"), True),
         ("榆中生态创新城", ("620123",), True),
+        ("白银区", ("620402",), True),
     }
-    # 白银中心城区 is our reading, and says so
-    baiyin = {m.name: m for m in catalog.get("lz_yihe").members}["白银区"]
-    assert baiyin.basis == "inferred" and baiyin.via == "lz_yihe_baiyin"
+    assert members["白银区"].via == "lz_yihe_baiyin"
     assert catalog.get("lz_yihe").parts == (
         "lz_yihe_zhongxin",
         "lz_yihe_xinqu",
@@ -237,7 +241,12 @@ def test_partial_members_never_fill_a_county(catalog, geometry, units, context):
                 if covered:
                     continue
                 county = by_key[(code, m.level)]
-                share = county.intersection(whole).area / county.area
+                # whole counties inside a partial prefecture (民勤县 in 武威市) may be filled
+                inside = [
+                    by_key[c] for c in whole_codes if c[1] == "county" and parent.get(c[0]) == code
+                ]
+                filled = county.intersection(whole).difference(shapely.union_all(inside))
+                share = filled.area / county.area
                 assert share < 0.01, (e.id, m.name, code, share)
                 checked += 1
     assert checked >= 5  # 兰州新区 (two counties), 榆中生态创新城, 长庆桥, 临夏州 outside 沿黄 …
@@ -278,7 +287,7 @@ def test_tags_mark_partial_membership(tagged):
     # a line does not tag every county of its origin prefecture
     assert "lz_sidai_lanbai" not in yongdeng
     zh = tagged.loc[tagged["name"] == "永登县", "concepts_zh"].iloc[0]
-    assert "一核〔lz·核·核心·明确·部分〕" in zh
+    assert "一核〔lz·核·核心·隐含·部分〕" in zh
 
 
 # --- lines and points ----------------------------------------------------------------------------
@@ -527,3 +536,113 @@ def test_cli_concepts_by_plan_and_bad_arguments(capsys):
     assert main(["concepts", "list", "lz_yihe"]) == 2
     err = capsys.readouterr().err
     assert len(err.splitlines()) == 1 and "concepts show ID" in err
+
+
+# --- city cores and named sites ------------------------------------------------------------------
+
+CITY_CORE = """
+[[element]]
+id = "lz_core_whole"
+name = "白银中心城区"
+name_en = "A city core filled as a whole prefecture"
+plan = "lz"
+kind = "core"
+members = [
+  { name = "白银市", role = "core", basis = "stated", level = "prefecture" },
+  { name = "兰州新区", role = "core", basis = "stated", partial = true, site = "兰州新区" },
+]
+quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
+
+[[element]]
+id = "lz_core_partial"
+name = "白银中心城区（部分）"
+name_en = "The same core, partial: allowed"
+plan = "lz"
+kind = "core"
+members = [
+  { name = "白银市", role = "core", basis = "inferred", level = "prefecture", partial = true },
+  { name = "定西市", role = "core", basis = "stated", level = "prefecture", site = "兰州新城" },
+  { name = "临夏回族自治州", role = "pole", basis = "stated", site = "兰州新区" },
+]
+quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
+"""
+
+SITES = """
+[[site]]
+name = "兰州新区"
+adcode = "620121"
+lon = 103.66
+lat = 36.50
+basis = "inferred"
+source = "a test site"
+precision_deg = 0.05
+"""
+
+
+def test_city_core_and_named_sites_are_checked(tmp_path, gazetteer, corpus, levels):
+    folder = tmp_path / "concepts"
+    folder.mkdir()
+    shutil.copy(CONCEPTS / "kinds.toml", folder / "kinds.toml")
+    (folder / "lz.toml").write_text(CITY_CORE, encoding="utf-8")
+    (tmp_path / "sites.toml").write_text(SITES, encoding="utf-8")
+    with pytest.raises(CatalogError) as info:
+        read_catalog(root=tmp_path, gazetteer=gazetteer, corpus=corpus, units=levels)
+    problems = info.value.problems
+    assert problems == [
+        "lz.toml: element lz_core_whole: member 白银市: the quote names a city core (白银中心城区)"
+        " but the member is a whole prefecture; use its central district(s), or set"
+        " partial = true",
+        "lz.toml: element lz_core_partial: member 定西市: unknown site '兰州新城'; did you mean"
+        " 兰州新区?",
+        "lz.toml: element lz_core_partial: member 临夏回族自治州: site 兰州新区 lies in 620121,"
+        " outside the member; name the member that holds the site or another site",
+    ]
+    # the partial core passes, and a named site reaches the member like an inline one
+    (folder / "lz.toml").write_text(CORE_OK, encoding="utf-8")
+    cat = read_catalog(root=tmp_path, gazetteer=gazetteer, corpus=corpus, units=levels)
+    (member,) = [m for m in cat.get("lz_core_partial").members if m.site]
+    assert member.name == "兰州新区" and member.partial
+    assert (member.site.lon, member.site.lat, member.site.source) == (103.66, 36.5, "a test site")
+
+
+CORE_OK = """
+[[element]]
+id = "lz_core_partial"
+name = "白银中心城区（部分）"
+name_en = "The same core, partial: allowed"
+plan = "lz"
+kind = "core"
+members = [
+  { name = "白银市", role = "core", basis = "inferred", level = "prefecture", partial = true },
+  { name = "兰州新区", role = "core", basis = "stated", partial = true, site = "兰州新区" },
+]
+quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
+"""
+
+
+def test_named_sites_lie_in_their_host_county(units):
+    """Every site of layers/sites.toml falls inside the polygon of its host unit."""
+    with (DEFAULT_ROOT / "sites.toml").open("rb") as fh:
+        sites = tomllib.load(fh)["site"]
+    assert sites
+    shapes = {(r.adcode, r.level): r.geometry for r in units.itertuples()}
+    for s in sites:
+        host = shapes.get((s["adcode"], "county")) or shapes[(s["adcode"], "prefecture")]
+        point = shapely.Point(s["lon"], s["lat"])
+        assert host.contains(point), (s["name"], s["adcode"], host.distance(point))
+        assert s["basis"] in {"inferred", "external"} and s["source"]
+        if "not surveyed" in s["source"]:
+            assert s["precision_deg"] >= 0.05, s["name"]
+
+
+def test_every_site_lies_in_its_member(catalog, units, context):
+    """A member's site (named or inline) falls inside one of the member's units."""
+    frame = pd.concat([units, context], ignore_index=True)
+    shapes = {(r.adcode, r.level): r.geometry for r in frame.itertuples()}
+    for e in catalog.elements:
+        for m in e.members:
+            if m.site is None:
+                continue
+            point = shapely.Point(m.site.lon, m.site.lat)
+            area = shapely.union_all([shapes[(c, m.level)] for c in m.adcodes])
+            assert area.contains(point), (e.id, m.name, round(area.distance(point), 3))
