@@ -21,21 +21,9 @@ from pathlib import Path
 
 from geo._paths import data_root
 
-__all__ = ["attach_provisions", "find_provisions", "normalize"]
+__all__ = ["attach_provisions", "find_provisions"]
 
-_WS = re.compile(r"\s+")
 _QUOTE = re.compile(r'\{ text = "(?P<text>[^"]*)", provision = "(?P<prov>[^"]*)" \}')
-
-
-def normalize(text: str) -> str:
-    """Return ``text`` without whitespace: quotes match provisions across line breaks.
-
-    Examples
-    --------
-    >>> normalize("四\\n\\n带联动")
-    '四带联动'
-    """
-    return _WS.sub("", text)
 
 
 def find_provisions(quote: str, provisions: Sequence) -> list[str]:
@@ -46,10 +34,9 @@ def find_provisions(quote: str, provisions: Sequence) -> list[str]:
     quote
         The verbatim quote.
     provisions
-        Provision records with ``id`` and ``text``, in corpus order.
+        Provisions (:class:`geo.corpus.Provision`), in corpus order.
     """
-    needle = normalize(quote)
-    return [p.id for p in provisions if needle and needle in normalize(p.text)]
+    return [p.id for p in provisions if p.contains(quote)]
 
 
 def _choose(ids: list[str], plan: str | None) -> str | None:

@@ -6,19 +6,18 @@ empty, otherwise one :class:`geo.errors.CatalogError` lists them all.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
 import tomllib
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from geo._paths import data_root
-from geo.catalog import (
+from geo._catalog_types import (
     GEOMETRY_TYPES,
+    MEMBER_LEVELS,
     Basis,
     Catalog,
     Element,
@@ -29,15 +28,21 @@ from geo.catalog import (
     Quote,
     Role,
     Site,
+    nearest,
 )
+from geo._paths import data_root
 from geo.errors import AtlasError, CatalogError
 
 ONTOLOGY = "kinds.toml"
 LAYOUTS = "layouts.toml"
 
+#: The fix for a quote without a (valid) provision id: find it with a public command.
+_FIND_PROVISION = (
+    "find the quote's provision with `gansu-atlas provisions search WORDS` (a few words of "
+    "the quote) and write its id"
+)
 _ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 _LAYOUT_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
-_WS = re.compile(r"\s+")
 
 _ELEMENT_KEYS = {
     "id", "name", "name_en", "aliases", "plan", "kind", "parent", "parts", "path", "paths",
@@ -47,27 +52,6 @@ _MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site"}
 _SITE_KEYS = {"lon", "lat", "basis", "source", "precision_deg"}
 _LAYOUT_KEYS = {"id", "name", "name_en", "plan", "elements", "figure", "caption", "notes"}
 _KIND_KEYS = {"zh", "en", "geometry", "colour", "style", "order", "description"}
-_MEMBER_LEVELS = ("prefecture", "county", "context")
-
-
-def nearest(text: str, candidates: Sequence[str], *, n: int = 5) -> list[str]:
-    """The candidates nearest to ``text``: close matches, then those sharing a character run.
-
-    >>> nearest("兰州新", ["兰州新区", "白银市", "兰州市"], n=2)
-    ['兰州新区', '兰州市']
-    """
-    out = difflib.get_close_matches(text, candidates, n=n, cutoff=0.4)
-    if len(out) < n:
-        for c in candidates:
-            if c not in out and len(text) >= 2 and (text[:2] in c or c in text):
-                out.append(c)
-            if len(out) >= n:
-                break
-    return out[:n]
-
-
-def _squash(text: str) -> str:
-    return _WS.sub("", text)
 
 
 class _Problems:
@@ -200,7 +184,7 @@ def _resolve(gazetteer: Any, name: str) -> tuple[str, ...] | None:
 def _choose_level(levels: set[str], declared: str | None) -> str | None:
     if declared is not None:
         return declared if declared in levels else None
-    for lv in ("prefecture", "county", "context"):
+    for lv in MEMBER_LEVELS:
         if lv in levels:
             return lv
     return None
@@ -338,9 +322,9 @@ class _Loader:
         if "site" in raw and site is None:
             ok = False
         declared = raw.get("level")
-        if declared is not None and declared not in _MEMBER_LEVELS:
+        if declared is not None and declared not in MEMBER_LEVELS:
             self.problems.add(
-                where, f"unknown level {declared!r}", f"use one of {', '.join(_MEMBER_LEVELS)}"
+                where, f"unknown level {declared!r}", f"use one of {', '.join(MEMBER_LEVELS)}"
             )
             return None
         adcodes = _resolve(self.gazetteer, name)
@@ -409,18 +393,16 @@ class _Loader:
         text, prov = str(raw["text"]), str(raw.get("provision", ""))
         short = text if len(text) <= 24 else text[:24] + "…"
         if not prov:
-            self.problems.add(
-                where, f"quote “{short}” has no provision id", "run `python -m geo._catalog_author`"
-            )
+            self.problems.add(where, f"quote “{short}” has no provision id", _FIND_PROVISION)
             return None
         if prov not in self.corpus:
             self.problems.add(
                 where,
                 f"provision {prov!r} does not exist",
-                "run `python -m geo._catalog_author --force`",
+                _FIND_PROVISION,
             )
             return None
-        if _squash(text) not in _squash(self.corpus.get(prov).text):
+        if not self.corpus.get(prov).contains(text):
             self.problems.add(
                 where,
                 f"quote “{short}” is not found in provision {prov}",
@@ -663,7 +645,7 @@ def _layouts(
                     f"figure {figure!r} is not a provision",
                     "use a caption id such as lz-3-fig1",
                 )
-            elif _squash(caption) not in _squash(corpus.get(figure).text):
+            elif caption and not corpus.get(figure).contains(caption):
                 problems.add(
                     where, f"caption does not occur in {figure}", "copy the caption as printed"
                 )

@@ -46,7 +46,9 @@ from geo._paths import data_root
 from geo.errors import BoundaryError
 
 __all__ = [
+    "ALL_LEVELS",
     "COLUMNS",
+    "CONTEXT",
     "COORD_DIGITS",
     "EQUAL_AREA_CRS",
     "FILES",
@@ -59,17 +61,22 @@ __all__ = [
     "unit_records",
     "validate_units",
     "write_layers",
-    "write_units",
 ]
 
-#: Levels of the Gansu layers, in nesting order, and the file each one is stored in.
-FILES: dict[str, str] = {
-    "province": "province.geojson",
-    "prefecture": "prefectures.geojson",
-    "county": "counties.geojson",
-    "context": "context.geojson",
-}
+#: Levels of the Gansu layers, in nesting order: the one definition of the levels.
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
+#: The level of the neighbouring units drawn for context.
+CONTEXT = "context"
+#: Every level, Gansu's then the context.
+ALL_LEVELS: tuple[str, ...] = (*LEVELS, CONTEXT)
+#: The file each level is stored in.
+FILES: dict[str, str] = dict(
+    zip(
+        ALL_LEVELS,
+        ("province.geojson", "prefectures.geojson", "counties.geojson", "context.geojson"),
+        strict=True,
+    )
+)
 
 #: Attribute columns, in file order (``geometry`` follows).
 COLUMNS: tuple[str, ...] = (
@@ -452,20 +459,6 @@ def dumps_units(gdf: gpd.GeoDataFrame) -> str:
         feature = {"type": "Feature", "properties": props, "geometry": _geometry_json(geom)}
         lines.append(json.dumps(feature, ensure_ascii=False, separators=(",", ":")))
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
-
-
-def write_units(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a units layer to ``path`` with :func:`dumps_units`, atomically."""
-    path = Path(path)
-    text = dumps_units(gdf)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
 
 
 def write_layers(
