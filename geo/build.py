@@ -24,6 +24,7 @@ import os
 from pathlib import Path
 
 from geo._io import atomic_dir, write_json
+from geo._paths import DEFAULT_OUT
 from geo.atlas import write_atlas
 from geo.corpus import write_corpus
 from geo.inputs import Inputs, read_inputs
@@ -32,7 +33,7 @@ from geo.links import links_records
 
 def build(
     *,
-    out: str | os.PathLike[str] = "atlas",
+    out: str | os.PathLike[str] = DEFAULT_OUT,
     root: str | os.PathLike[str] | None = None,
     inputs: Inputs | None = None,
     offline: bool = False,

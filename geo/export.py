@@ -28,7 +28,10 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
+from geo.corpus import COLUMNS, flat_rows
 from geo.errors import OutputError
+from geo.inputs import Inputs, read_inputs
+from geo.links import links_records
 
 __all__ = [
     "CRSS",
@@ -86,33 +89,32 @@ _WGS84_ONLY = {"geojson": "RFC 7946", "kml": "KML", "topojson": "TopoJSON for we
 # --- collecting ---------------------------------------------------------------------------------
 
 
-def _units(*, root: Any, gazetteer: Any, catalog: Any) -> dict[str, gpd.GeoDataFrame]:
-    from geo.boundaries import read_context, read_units
-    from geo.catalog import tag_units
-
+def _units(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    """The admin layers: Gansu's tagged with the elements they belong to, and the context."""
+    gazetteer, tagged = inputs.gazetteer, inputs.tagged_units
     out = {}
     for name, level in [
         ("province", "province"),
         ("prefectures", "prefecture"),
         ("counties", "county"),
     ]:
-        units = tag_units(catalog, read_units(root=root, level=level))
+        units = tagged[tagged["level"] == level].reset_index(drop=True)
         units.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in units["adcode"]])
         out[name] = units
-    context = read_context(root=root)
+    context = inputs.context.copy()
     context.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in context["adcode"]])
     out["context"] = context
     return out
 
 
-def _concepts(catalog: Any, units: gpd.GeoDataFrame, context: Any) -> dict[str, gpd.GeoDataFrame]:
-    from geo.catalog import build_geometry
-
-    geometry = build_geometry(catalog, units, context=context)
+def _concepts(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    """The features of the catalog at full resolution, with their element records."""
+    geometry = inputs.full_geometry
+    records = inputs.element_records
     rows = []
     for rec in geometry.itertuples(index=False):
-        members = json.loads(rec.members)
-        quotes = json.loads(rec.quotes)
+        element = records[rec.id]
+        quotes = element["quotes"]
         rows.append(
             {
                 "id": rec.id,
@@ -125,8 +127,8 @@ def _concepts(catalog: Any, units: gpd.GeoDataFrame, context: Any) -> dict[str, 
                 "basis": rec.basis,
                 "partial": rec.part == "partial",
                 "schematic": bool(rec.schematic),
-                "member_adcodes": ",".join(m["adcode"] for m in members),
-                "provision_ids": ",".join(json.loads(rec.provisions)),
+                "member_adcodes": ",".join(a for m in element["members"] for a in m["adcodes"]),
+                "provision_ids": ",".join(element["provisions"]),
                 "quote": quotes[0]["text"] if quotes else "",
                 "geometry": rec.geometry,
             }
@@ -146,44 +148,38 @@ def _concepts(catalog: Any, units: gpd.GeoDataFrame, context: Any) -> dict[str, 
 
 
 def collect_layers(
-    *, root: str | os.PathLike[str] | None = None, names: Sequence[str] | None = None
+    *,
+    inputs: Inputs | None = None,
+    root: str | os.PathLike[str] | None = None,
+    names: Sequence[str] | None = None,
 ) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     """Gather the product's layers by name (see :data:`LAYERS` and ``docs/schema.md``).
 
     Parameters
     ----------
+    inputs
+        The inputs (:func:`geo.inputs.read_inputs`); default: read from ``root``.
     root
-        Data root (default :func:`geo._paths.data_root`).
+        Data root (default :func:`geo._paths.data_root`), when ``inputs`` is not given.
     names
         Only these layers (default: all). Unknown names raise :class:`OutputError`.
     """
-    from geo.boundaries import read_units
-    from geo.catalog import read_catalog
-    from geo.corpus import COLUMNS, flat_rows, read_corpus
-    from geo.gazetteer import read_gazetteer
-    from geo.links import build_links, concept_names, links_records
-
     wanted = list(LAYERS if names is None else names)
     unknown = [n for n in wanted if n not in LAYERS]
     if unknown:
         raise OutputError(
             f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)} (--list-layers)"
         )
-    corpus = read_corpus(root=root)
-    gazetteer = read_gazetteer(root=root)
-    catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus)
+    inputs = read_inputs(root) if inputs is None else inputs
     layers: dict[str, Any] = {}
     if {"province", "prefectures", "counties", "context"} & set(wanted):
-        layers.update(_units(root=root, gazetteer=gazetteer, catalog=catalog))
+        layers.update(_units(inputs))
     if any(n.startswith("concept_") for n in wanted):
-        from geo.boundaries import read_context
-
-        layers.update(_concepts(catalog, read_units(root=root), read_context(root=root)))
+        layers.update(_concepts(inputs))
     if "provisions" in wanted:
-        layers["provisions"] = pd.DataFrame(flat_rows(corpus), columns=list(COLUMNS))
+        layers["provisions"] = pd.DataFrame(flat_rows(inputs.corpus), columns=list(COLUMNS))
     if "links" in wanted:
-        links = build_links(corpus, gazetteer, concepts=concept_names(catalog))
-        records = links_records(links)
+        records = links_records(inputs.links)
         layers["links"] = pd.DataFrame(
             {
                 "provision": [r["provision"] for r in records],
@@ -434,6 +430,7 @@ def export(
     crs: str = "wgs84",
     layers: Sequence[str] | None = None,
     root: str | os.PathLike[str] | None = None,
+    inputs: Inputs | None = None,
     csv_geometry: str = "wkt",
 ) -> list[Path]:
     """Collect the product's layers (:func:`collect_layers`) and write them.
@@ -448,7 +445,7 @@ def export(
     formats = list(formats)
     _check(formats, crs, csv_geometry)
     return export_layers(
-        collect_layers(root=root, names=layers),
+        collect_layers(inputs=inputs, root=root, names=layers),
         out=out,
         formats=formats,
         crs=crs,

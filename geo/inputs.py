@@ -8,8 +8,9 @@ and derived once per run, and every output is drawn from the same records.
 the one reported): the data root, the boundary layers (every later step reads them), the plan
 corpus, the gazetteer, the concept catalog. What is derived from them is computed on first
 use and then kept (``functools.cached_property``): the links, the simplified coverage, the
-features of the catalog, the unit tags and the records of elements and provisions. A command
-that lists the catalog therefore never simplifies the coverage.
+features of the catalog, the unit tags and the element records. A command that lists the
+catalog therefore never simplifies the coverage. Within one process the same data root is
+read once while none of its files changes (name, inode, time and size of every file).
 
 Examples
 --------
@@ -22,6 +23,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
@@ -173,6 +175,23 @@ def read_inputs(root: str | os.PathLike[str] | None = None) -> Inputs:
             f"data root '{folder}' does not exist; pass --root DIR (a copy of layers/) "
             f"or set ${ENV_VAR}"
         )
+    return _read(folder, _stamp(folder))
+
+
+def _stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
+    """What identifies the files under ``folder``: name, inode, time and size of each."""
+    out = []
+    for path in sorted(folder.rglob("*")):
+        if path.is_file():
+            st = path.stat()
+            out.append((path.relative_to(folder).as_posix(), st.st_ino, st.st_mtime_ns, st.st_size))
+    return tuple(out)
+
+
+@functools.lru_cache(maxsize=4)
+def _read(folder: Path, stamp: tuple[tuple[str, int, int, int], ...]) -> Inputs:
+    """Read the inputs under ``folder``; kept while no file under it changes (``stamp``), so
+    that commands run in one process (the tests, a notebook) read each data root once."""
     units = read_units(root=folder)
     context = read_context(root=folder)
     corpus = read_corpus(root=folder)
