@@ -20,6 +20,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo._paths import data_root
+from geo.corpus import read_corpus
 
 __all__ = ["attach_provisions", "find_provisions"]
 
@@ -113,8 +114,6 @@ def attach_provisions(path: Path, provisions: Sequence, *, force: bool = False) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line of the helper; returns 1 if any quote could not be placed."""
-    from geo.corpus import read_corpus
-
     parser = argparse.ArgumentParser(prog="python -m geo._catalog_author")
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--root", type=Path, default=None)

@@ -15,6 +15,8 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
+import pandas as pd
+
 from geo._catalog_types import (
     GEOMETRY_TYPES,
     MEMBER_LEVELS,
@@ -31,7 +33,10 @@ from geo._catalog_types import (
     nearest,
 )
 from geo._paths import data_root
+from geo.boundaries import read_context, read_units
+from geo.corpus import read_corpus
 from geo.errors import AtlasError, CatalogError
+from geo.gazetteer import read_gazetteer
 
 ONTOLOGY = "kinds.toml"
 LAYOUTS = "layouts.toml"
@@ -283,50 +288,12 @@ class _Loader:
             return None
         return Site(float(lon), float(lat), str(basis), str(source), float(prec or 0))
 
-    def member(self, raw: Any, where: str) -> Member | None:
-        if not isinstance(raw, Mapping) or "name" not in raw:
-            self.problems.add(
-                where, "a member without a name", "write { name = …, role = …, basis = … }"
-            )
-            return None
-        name = str(raw["name"])
-        where = f"{where}: member {name}"
-        extra = set(raw) - _MEMBER_KEYS
-        if extra:
-            self.problems.add(
-                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
-            )
+    def _resolve(
+        self, name: str, partial: Any, declared: str | None, where: str
+    ) -> tuple[tuple[str, ...], str, bool] | None:
+        """A member's adcodes and level, and whether the gazetteer agrees on partial; None
+        (with the problem added) when the name or its level cannot be resolved."""
         ok = True
-        role, basis = raw.get("role"), raw.get("basis")
-        if role not in self.roles:
-            self.problems.add(
-                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
-            )
-            ok = False
-        if basis not in self.bases:
-            self.problems.add(
-                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
-            )
-            ok = False
-        source = raw.get("source")
-        if basis == "external" and not source:
-            self.problems.add(
-                where, "basis external without a source", "name the source in `source`"
-            )
-            ok = False
-        partial = raw.get("partial", False)
-        if not isinstance(partial, bool):
-            self.problems.add(where, f"partial = {partial!r}", "write partial = true or false")
-            ok = False
-        site = self.site(raw["site"], where) if "site" in raw else None
-        if "site" in raw and site is None:
-            ok = False
-        declared = raw.get("level")
-        if declared is not None and declared not in MEMBER_LEVELS:
-            self.problems.add(
-                where, f"unknown level {declared!r}", f"use one of {', '.join(MEMBER_LEVELS)}"
-            )
-            return None
         adcodes = _resolve(self.gazetteer, name)
         if adcodes is None:
             hint = _suggest(self.gazetteer, name)
@@ -371,7 +338,57 @@ class _Loader:
                 return None
         else:
             level = declared or "county"
-        if not ok:
+        return adcodes, level, ok
+
+    def member(self, raw: Any, where: str) -> Member | None:
+        if not isinstance(raw, Mapping) or "name" not in raw:
+            self.problems.add(
+                where, "a member without a name", "write { name = …, role = …, basis = … }"
+            )
+            return None
+        name = str(raw["name"])
+        where = f"{where}: member {name}"
+        extra = set(raw) - _MEMBER_KEYS
+        if extra:
+            self.problems.add(
+                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
+            )
+        ok = True
+        role, basis = raw.get("role"), raw.get("basis")
+        if role not in self.roles:
+            self.problems.add(
+                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
+            )
+            ok = False
+        if basis not in self.bases:
+            self.problems.add(
+                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
+            )
+            ok = False
+        source = raw.get("source")
+        if basis == "external" and not source:
+            self.problems.add(
+                where, "basis external without a source", "name the source in `source`"
+            )
+            ok = False
+        partial = raw.get("partial", False)
+        if not isinstance(partial, bool):
+            self.problems.add(where, f"partial = {partial!r}", "write partial = true or false")
+            ok = False
+        site = self.site(raw["site"], where) if "site" in raw else None
+        if "site" in raw and site is None:
+            ok = False
+        declared = raw.get("level")
+        if declared is not None and declared not in MEMBER_LEVELS:
+            self.problems.add(
+                where, f"unknown level {declared!r}", f"use one of {', '.join(MEMBER_LEVELS)}"
+            )
+            return None
+        resolved = self._resolve(name, partial, declared, where)
+        if resolved is None:
+            return None
+        adcodes, level, agrees = resolved
+        if not (ok and agrees):
             return None
         return Member(
             name=name,
@@ -673,21 +690,10 @@ def load(
     units: Any,
 ) -> Catalog:
     """Load, validate and build the catalog (see :func:`geo.catalog.read_catalog`)."""
-    base = data_root(root)
-    folder = base / "concepts"
-    if gazetteer is None:
-        from geo.gazetteer import read_gazetteer
-
-        gazetteer = read_gazetteer(root=root)
-    if corpus is None:
-        from geo.corpus import read_corpus
-
-        corpus = read_corpus(root=root)
+    folder = data_root(root) / "concepts"
+    gazetteer = read_gazetteer(root=root) if gazetteer is None else gazetteer
+    corpus = read_corpus(root=root) if corpus is None else corpus
     if units is None:
-        import pandas as pd
-
-        from geo.boundaries import read_context, read_units
-
         units = pd.concat(
             [
                 read_units(root=root)[["adcode", "level"]],
@@ -736,6 +742,19 @@ def load(
     layouts = _layouts(folder / LAYOUTS, drafts, corpus, loader.plans, problems)
     if problems.lines:
         raise CatalogError(problems.lines)
+    elements = _elements(drafts)
+    return Catalog(
+        elements=tuple(elements),
+        layouts=tuple(layouts),
+        kinds=MappingProxyType(dict(kinds)),
+        roles=MappingProxyType(dict(roles)),
+        bases=MappingProxyType(dict(bases)),
+        parts=MappingProxyType(dict(parts)),
+    )
+
+
+def _elements(drafts: Mapping[str, dict[str, Any]]) -> list[Element]:
+    """The elements of checked drafts: parts' members expanded, parents filled in."""
     parents: dict[str, list[str]] = {}
     for eid, d in drafts.items():
         for part in d["parts"]:
@@ -762,14 +781,7 @@ def load(
                 file=d["file"],
             )
         )
-    return Catalog(
-        elements=tuple(elements),
-        layouts=tuple(layouts),
-        kinds=MappingProxyType(dict(kinds)),
-        roles=MappingProxyType(dict(roles)),
-        bases=MappingProxyType(dict(bases)),
-        parts=MappingProxyType(dict(parts)),
-    )
+    return elements
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -2,8 +2,9 @@
 
 One page model, one renderer:
 
-- :func:`read_atlas_inputs` reads (or takes) those records: the simplified coverage with its
-  context, the catalog, corpus, gazetteer, links and the features of the catalog;
+- :func:`page_inputs` takes the records the pages are drawn from out of a
+  :class:`geo.inputs.Inputs`: the simplified coverage with its context, the catalog, corpus,
+  gazetteer, links and the features of the catalog;
 - :func:`build_page_model` turns the finished records (catalog, corpus, units, links) into a
   plain ``dict`` (the *page model*, below);
 - :func:`render_page` renders a page model to HTML: a folium/Leaflet map with stable ids, our
@@ -34,8 +35,11 @@ parts, parents, notes, paths}}``),
 ``kinds.toml``), ``plans``, ``docs``, ``provisions`` (every provision: ``{id: {plan, doc,
 h, kind, text, lines}}``, ``h`` indexing ``headings``), ``mentions`` (``{provision:
 [[start, end, "unit"|"concept", id]]}``), ``unit_refs`` (``{adcode: [provision ids]}``),
-``unit_aliases`` (``{adcode: [short and former names]}``, search terms) and ``layouts``
-(combined atlas only: ``[{id, name, elements}]``, to show one layout's layers at a time).
+``unit_aliases`` (``{adcode: [short and former names]}``, search terms), ``unit_concepts``
+(``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}``: the elements each unit
+belongs to, by the very rules of the exported ``concepts`` column, :func:`geo.catalog.unit_tags`)
+and ``layouts`` (combined atlas only: ``[{id, name, elements}]``, to show one layout's layers
+at a time).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
 script builds its DOM with ``textContent``. Determinism: folium's random element ids are
@@ -250,7 +254,7 @@ def _page(
     basemaps, notes = _basemaps(shared["datum"], basemap=basemap, env=env, offline=offline)
     copied = (
         "units", "arcs", "arc_rank", "arc_lods", "plans", "docs", "provisions", "headings",
-        "mentions", "unit_refs", "unit_aliases",
+        "mentions", "unit_refs", "unit_aliases", "unit_concepts",
     )  # fmt: skip
     return {
         "version": 1,

@@ -42,8 +42,9 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo._io import write_text
 from geo._paths import data_root
-from geo.errors import BoundaryError
+from geo.errors import BoundaryError, OutputError
 
 __all__ = [
     "ALL_LEVELS",
@@ -466,17 +467,15 @@ def write_layers(
 ) -> list[Path]:
     """Read, validate and write the four base layers into the folder ``out``.
 
-    Every layer is read and validated before anything is written; ``PROVENANCE.md`` is copied
-    beside them when it exists. Existing files of the same names in ``out`` are replaced,
-    other files are left alone.
+    Every layer is read and validated, and every text made, before anything is written
+    (:func:`geo._io.write_text`); ``PROVENANCE.md`` is copied beside them when it exists.
+    Existing files of the same names in ``out`` are replaced, other files are left alone.
 
     Returns
     -------
     list of Path
         The files written, in :data:`FILES` order, then ``PROVENANCE.md``.
     """
-    from geo.errors import OutputError
-
     layers = {name: read_units(root=root, level=name) for name in LEVELS}
     layers["context"] = read_context(root=root)
     texts = {FILES[name]: dumps_units(gdf) for name, gdf in layers.items()}
@@ -494,13 +493,9 @@ def write_layers(
     for name, text in texts.items():
         target = out / name
         try:
-            tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
+            written.append(write_text(target, text))
         except OSError as exc:
             raise OutputError(
                 f"cannot write '{target}' ({exc.strerror}); choose a writable --out"
             ) from None
-        written.append(target)
     return written
