@@ -1,4 +1,4 @@
-"""Geometry, unit tags and JSON records of the concept catalog (private: see :mod:`geo.catalog`)."""
+"""Geometry, unit tags and `concepts --json` records of the catalog (private: see geo.catalog)."""
 
 from __future__ import annotations
 

@@ -785,3 +785,24 @@ def test_links_mentions_are_the_spans_of_the_links():
     assert set(got["a"]) == {(0, 4, "unit", "620121,620122"), (0, 4, "concept", "lz_yihe_xinqu")}
     # one highlight per span: the place wins over the concept of the same words
     assert am.drop_overlaps(got["a"]) == [(0, 4, "unit", "620121,620122")]
+
+
+def test_unit_concepts_are_the_exported_concepts_column(lz_model, inputs):
+    """The map's panel and the exported ``concepts`` column come from the same rules: each
+    unit lists every element its tags name, with the strongest membership of its levels."""
+    model = lz_model["unit_concepts"]
+    tagged = inputs.tagged_units
+    want: dict[str, dict[str, tuple[bool, bool]]] = {}
+    for adcode, concepts in zip(tagged["adcode"], tagged["concepts"], strict=True):
+        for t in json.loads(concepts):
+            rank = (not t["partial"], t["via"] is None)
+            old = want.setdefault(adcode, {}).get(t["id"])
+            want[adcode][t["id"]] = max(rank, old) if old else rank
+    got = {
+        a: {c["id"]: (not c["partial"], c["via"] is None) for c in entries}
+        for a, entries in model.items()
+    }
+    assert got == want
+    some = model["620102"][0]  # 城关区
+    assert set(some) == {"id", "role", "role_zh", "basis", "basis_zh", "partial", "via"}
+    assert some["basis_zh"] == inputs.catalog.bases[some["basis"]].zh
