@@ -43,9 +43,7 @@ HOSTILE_TEXT = " ".join(HOSTILE[:5])
 
 @pytest.fixture(scope="module")
 def lz_model(inputs):
-    return build_page_model(
-        **page_inputs(inputs), geometry=inputs.geometry, layout="lz_yihe_liangji_sidai", env={}
-    )
+    return build_page_model(**page_inputs(inputs), layout="lz_yihe_liangji_sidai", env={})
 
 
 @pytest.fixture(scope="module")
@@ -226,7 +224,6 @@ def test_gcj02_variant_shifts_every_coordinate(inputs, lz_model):
 
     gcj = build_page_model(
         **page_inputs(inputs),
-        geometry=inputs.geometry,
         layout="lz_yihe_liangji_sidai",
         basemap="amap",
         env={},
