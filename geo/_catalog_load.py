@@ -6,7 +6,6 @@ empty, otherwise one :class:`geo.errors.CatalogError` lists them all.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -16,9 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from geo._paths import data_root
-from geo.catalog import (
+import pandas as pd
+
+from geo._catalog_types import (
     GEOMETRY_TYPES,
+    MEMBER_LEVELS,
     Basis,
     Catalog,
     Element,
@@ -29,13 +30,23 @@ from geo.catalog import (
     Quote,
     Role,
     Site,
+    nearest,
 )
+from geo._paths import data_root
+from geo.boundaries import read_context, read_units
+from geo.corpus import read_corpus
 from geo.errors import AtlasError, CatalogError
+from geo.gazetteer import read_gazetteer
 
 ONTOLOGY = "kinds.toml"
 LAYOUTS = "layouts.toml"
 SITES = "sites.toml"  # beside the concepts folder: named sites shared by several members
 
+#: The fix for a quote without a (valid) provision id: find it with a public command.
+_FIND_PROVISION = (
+    "find the quote's provision with `gansu-atlas provisions search WORDS` (a few words of "
+    "the quote) and write its id"
+)
 _ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 _LAYOUT_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _WS = re.compile(r"\s+")
@@ -62,23 +73,6 @@ _KIND_KEYS = {
     "dash",
     "radius",
 }
-_MEMBER_LEVELS = ("prefecture", "county", "context")
-
-
-def nearest(text: str, candidates: Sequence[str], *, n: int = 5) -> list[str]:
-    """The candidates nearest to ``text``: close matches, then those sharing a character run.
-
-    >>> nearest("兰州新", ["兰州新区", "白银市", "兰州市"], n=2)
-    ['兰州新区', '兰州市']
-    """
-    out = difflib.get_close_matches(text, candidates, n=n, cutoff=0.4)
-    if len(out) < n:
-        for c in candidates:
-            if c not in out and len(text) >= 2 and (text[:2] in c or c in text):
-                out.append(c)
-            if len(out) >= n:
-                break
-    return out[:n]
 
 
 def _squash(text: str) -> str:
@@ -248,7 +242,7 @@ def _resolve(gazetteer: Any, name: str) -> tuple[str, ...] | None:
 def _choose_level(levels: set[str], declared: str | None) -> str | None:
     if declared is not None:
         return declared if declared in levels else None
-    for lv in ("prefecture", "county", "context"):
+    for lv in MEMBER_LEVELS:
         if lv in levels:
             return lv
     return None
@@ -360,50 +354,12 @@ class _Loader:
             return None
         return Site(float(lon), float(lat), str(basis), str(source), float(prec or 0))
 
-    def member(self, raw: Any, where: str) -> Member | None:
-        if not isinstance(raw, Mapping) or "name" not in raw:
-            self.problems.add(
-                where, "a member without a name", "write { name = …, role = …, basis = … }"
-            )
-            return None
-        name = str(raw["name"])
-        where = f"{where}: member {name}"
-        extra = set(raw) - _MEMBER_KEYS
-        if extra:
-            self.problems.add(
-                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
-            )
+    def _resolve(
+        self, name: str, partial: Any, declared: str | None, where: str
+    ) -> tuple[tuple[str, ...], str, bool] | None:
+        """A member's adcodes and level, and whether the gazetteer agrees on partial; None
+        (with the problem added) when the name or its level cannot be resolved."""
         ok = True
-        role, basis = raw.get("role"), raw.get("basis")
-        if role not in self.roles:
-            self.problems.add(
-                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
-            )
-            ok = False
-        if basis not in self.bases:
-            self.problems.add(
-                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
-            )
-            ok = False
-        source = raw.get("source")
-        if basis == "external" and not source:
-            self.problems.add(
-                where, "basis external without a source", "name the source in `source`"
-            )
-            ok = False
-        partial = raw.get("partial", False)
-        if not isinstance(partial, bool):
-            self.problems.add(where, f"partial = {partial!r}", "write partial = true or false")
-            ok = False
-        site = self.site(raw["site"], where) if "site" in raw else None
-        if "site" in raw and site is None:
-            ok = False
-        declared = raw.get("level")
-        if declared is not None and declared not in _MEMBER_LEVELS:
-            self.problems.add(
-                where, f"unknown level {declared!r}", f"use one of {', '.join(_MEMBER_LEVELS)}"
-            )
-            return None
         adcodes = _resolve(self.gazetteer, name)
         if adcodes is None:
             hint = _suggest(self.gazetteer, name)
@@ -448,6 +404,56 @@ class _Loader:
                 return None
         else:
             level = declared or "county"
+        return adcodes, level, ok
+
+    def member(self, raw: Any, where: str) -> Member | None:
+        if not isinstance(raw, Mapping) or "name" not in raw:
+            self.problems.add(
+                where, "a member without a name", "write { name = …, role = …, basis = … }"
+            )
+            return None
+        name = str(raw["name"])
+        where = f"{where}: member {name}"
+        extra = set(raw) - _MEMBER_KEYS
+        if extra:
+            self.problems.add(
+                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
+            )
+        ok = True
+        role, basis = raw.get("role"), raw.get("basis")
+        if role not in self.roles:
+            self.problems.add(
+                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
+            )
+            ok = False
+        if basis not in self.bases:
+            self.problems.add(
+                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
+            )
+            ok = False
+        source = raw.get("source")
+        if basis == "external" and not source:
+            self.problems.add(
+                where, "basis external without a source", "name the source in `source`"
+            )
+            ok = False
+        partial = raw.get("partial", False)
+        if not isinstance(partial, bool):
+            self.problems.add(where, f"partial = {partial!r}", "write partial = true or false")
+            ok = False
+        site = self.site(raw["site"], where) if "site" in raw else None
+        if "site" in raw and site is None:
+            ok = False
+        declared = raw.get("level")
+        if declared is not None and declared not in MEMBER_LEVELS:
+            self.problems.add(
+                where, f"unknown level {declared!r}", f"use one of {', '.join(MEMBER_LEVELS)}"
+            )
+            return None
+        resolved = self._resolve(name, partial, declared, where)
+        if resolved is None:
+            return None
+        adcodes, level, agrees = resolved
         named = self.sites.get(raw["site"]) if isinstance(raw.get("site"), str) else None
         host = named.get("adcode") if named else None
         if host is not None and not self._holds(adcodes, str(host)):
@@ -457,7 +463,7 @@ class _Loader:
                 "name the member that holds the site or another site",
             )
             ok = False
-        if not ok:
+        if not (ok and agrees):
             return None
         return Member(
             name=name,
@@ -509,18 +515,16 @@ class _Loader:
         text, prov = str(raw["text"]), str(raw.get("provision", ""))
         short = text if len(text) <= 24 else text[:24] + "…"
         if not prov:
-            self.problems.add(
-                where, f"quote “{short}” has no provision id", "run `python -m geo._catalog_author`"
-            )
+            self.problems.add(where, f"quote “{short}” has no provision id", _FIND_PROVISION)
             return None
         if prov not in self.corpus:
             self.problems.add(
                 where,
                 f"provision {prov!r} does not exist",
-                "run `python -m geo._catalog_author --force`",
+                _FIND_PROVISION,
             )
             return None
-        if _squash(text) not in _squash(self.corpus.get(prov).text):
+        if not self.corpus.get(prov).contains(text):
             self.problems.add(
                 where,
                 f"quote “{short}” is not found in provision {prov}",
@@ -764,7 +768,7 @@ def _layouts(
                     f"figure {figure!r} is not a provision",
                     "use a caption id such as lz-3-fig1",
                 )
-            elif _squash(caption) not in _squash(corpus.get(figure).text):
+            elif caption and not corpus.get(figure).contains(caption):
                 problems.add(
                     where, f"caption does not occur in {figure}", "copy the caption as printed"
                 )
@@ -794,19 +798,9 @@ def load(
     """Load, validate and build the catalog (see :func:`geo.catalog.read_catalog`)."""
     base = data_root(root)
     folder = base / "concepts"
-    if gazetteer is None:
-        from geo.gazetteer import read_gazetteer
-
-        gazetteer = read_gazetteer(root=root)
-    if corpus is None:
-        from geo.corpus import read_corpus
-
-        corpus = read_corpus(root=root)
+    gazetteer = read_gazetteer(root=root) if gazetteer is None else gazetteer
+    corpus = read_corpus(root=root) if corpus is None else corpus
     if units is None:
-        import pandas as pd
-
-        from geo.boundaries import read_context, read_units
-
         units = pd.concat(
             [
                 read_units(root=root)[["adcode", "level"]],
@@ -856,6 +850,19 @@ def load(
     layouts = _layouts(folder / LAYOUTS, drafts, corpus, loader.plans, problems)
     if problems.lines:
         raise CatalogError(problems.lines)
+    elements = _elements(drafts)
+    return Catalog(
+        elements=tuple(elements),
+        layouts=tuple(layouts),
+        kinds=MappingProxyType(dict(kinds)),
+        roles=MappingProxyType(dict(roles)),
+        bases=MappingProxyType(dict(bases)),
+        parts=MappingProxyType(dict(parts)),
+    )
+
+
+def _elements(drafts: Mapping[str, dict[str, Any]]) -> list[Element]:
+    """The elements of checked drafts: parts' members expanded, parents filled in."""
     parents: dict[str, list[str]] = {}
     for eid, d in drafts.items():
         for part in d["parts"]:
@@ -882,14 +889,7 @@ def load(
                 file=d["file"],
             )
         )
-    return Catalog(
-        elements=tuple(elements),
-        layouts=tuple(layouts),
-        kinds=MappingProxyType(dict(kinds)),
-        roles=MappingProxyType(dict(roles)),
-        bases=MappingProxyType(dict(bases)),
-        parts=MappingProxyType(dict(parts)),
-    )
+    return elements
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -42,11 +42,14 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo._io import write_text
 from geo._paths import data_root
-from geo.errors import BoundaryError
+from geo.errors import BoundaryError, OutputError
 
 __all__ = [
+    "ALL_LEVELS",
     "COLUMNS",
+    "CONTEXT",
     "COORD_DIGITS",
     "EQUAL_AREA_CRS",
     "FILES",
@@ -59,17 +62,22 @@ __all__ = [
     "unit_records",
     "validate_units",
     "write_layers",
-    "write_units",
 ]
 
-#: Levels of the Gansu layers, in nesting order, and the file each one is stored in.
-FILES: dict[str, str] = {
-    "province": "province.geojson",
-    "prefecture": "prefectures.geojson",
-    "county": "counties.geojson",
-    "context": "context.geojson",
-}
+#: Levels of the Gansu layers, in nesting order: the one definition of the levels.
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
+#: The level of the neighbouring units drawn for context.
+CONTEXT = "context"
+#: Every level, Gansu's then the context.
+ALL_LEVELS: tuple[str, ...] = (*LEVELS, CONTEXT)
+#: The file each level is stored in.
+FILES: dict[str, str] = dict(
+    zip(
+        ALL_LEVELS,
+        ("province.geojson", "prefectures.geojson", "counties.geojson", "context.geojson"),
+        strict=True,
+    )
+)
 
 #: Attribute columns, in file order (``geometry`` follows).
 COLUMNS: tuple[str, ...] = (
@@ -454,36 +462,20 @@ def dumps_units(gdf: gpd.GeoDataFrame) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def write_units(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a units layer to ``path`` with :func:`dumps_units`, atomically."""
-    path = Path(path)
-    text = dumps_units(gdf)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
 def write_layers(
     out: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None
 ) -> list[Path]:
     """Read, validate and write the four base layers into the folder ``out``.
 
-    Every layer is read and validated before anything is written; ``PROVENANCE.md`` is copied
-    beside them when it exists. Existing files of the same names in ``out`` are replaced,
-    other files are left alone.
+    Every layer is read and validated, and every text made, before anything is written
+    (:func:`geo._io.write_text`); ``PROVENANCE.md`` is copied beside them when it exists.
+    Existing files of the same names in ``out`` are replaced, other files are left alone.
 
     Returns
     -------
     list of Path
         The files written, in :data:`FILES` order, then ``PROVENANCE.md``.
     """
-    from geo.errors import OutputError
-
     layers = {name: read_units(root=root, level=name) for name in LEVELS}
     layers["context"] = read_context(root=root)
     texts = {FILES[name]: dumps_units(gdf) for name, gdf in layers.items()}
@@ -501,13 +493,9 @@ def write_layers(
     for name, text in texts.items():
         target = out / name
         try:
-            tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
+            written.append(write_text(target, text))
         except OSError as exc:
             raise OutputError(
                 f"cannot write '{target}' ({exc.strerror}); choose a writable --out"
             ) from None
-        written.append(target)
     return written

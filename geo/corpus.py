@@ -92,6 +92,7 @@ from geo._corpus_records import (
     Repair,
     Skip,
     _squash,
+    provision_record,
 )
 from geo._io import dumps_json, write_text
 from geo._paths import data_root
@@ -108,8 +109,10 @@ __all__ = [
     "Skip",
     "check_metadata",
     "citation",
+    "flat_row",
     "flat_rows",
     "parse_text",
+    "provision_record",
     "read_corpus",
     "unregistered_texts",
     "write_corpus",
@@ -485,25 +488,24 @@ COLUMNS = ("id", "document", "plan", "kind", "heading", "text", "lines")
 
 
 def corpus_rows(corpus: Corpus) -> list[dict[str, object]]:
-    """The provisions as JSON-ready rows (the columns of :data:`COLUMNS`), in text order."""
-    return [p.as_dict() for p in corpus.provisions]
+    """The provisions as JSON-ready rows (:func:`provision_record`), in text order."""
+    return [provision_record(p) for p in corpus.provisions]
+
+
+def flat_row(record: dict[str, object]) -> tuple[str, ...]:
+    """A :func:`provision_record` as a flat text row for tables (CSV, GIS): the columns of
+    :data:`COLUMNS` with ``heading`` joined by `` > `` and ``lines`` written ``a-b;c-d``."""
+    flat = {
+        **record,
+        "heading": " > ".join(record["heading"]),  # type: ignore[arg-type]
+        "lines": ";".join(f"{a}-{b}" for a, b in record["lines"]),  # type: ignore[attr-defined]
+    }
+    return tuple(str(flat[c]) for c in COLUMNS)
 
 
 def flat_rows(corpus: Corpus) -> list[tuple[str, ...]]:
-    """The provisions as flat text rows for tables (CSV, GIS): the columns of :data:`COLUMNS`
-    with ``heading`` joined by `` > `` and ``lines`` written ``a-b;c-d``."""
-    return [
-        (
-            prov.id,
-            prov.document,
-            prov.plan,
-            prov.kind,
-            " > ".join(prov.heading),
-            prov.text,
-            ";".join(f"{a}-{b}" for a, b in prov.lines),
-        )
-        for prov in corpus.provisions
-    ]
+    """The provisions as flat text rows for tables (:func:`flat_row`), in text order."""
+    return [flat_row(r) for r in corpus_rows(corpus)]
 
 
 def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:

@@ -46,7 +46,3 @@ class CatalogError(DataError):
 
 class OutputError(AtlasError, OSError):
     """An output cannot be written (unwritable folder, unknown format or CRS)."""
-
-
-class BrowserError(AtlasError, RuntimeError):
-    """Headless Chromium is missing or failed (figures, page checks)."""

@@ -22,7 +22,7 @@ import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 import geopandas as gpd
 import pandas as pd
@@ -46,6 +46,8 @@ from geo._export_gpkg import FIXED_DATE, write_gpkg
 from geo._export_meta import DESCRIPTIONS, describe, metadata
 from geo._export_meta import readme as readme_text
 from geo.errors import OutputError
+from geo.inputs import Inputs, read_inputs
+from geo.links import links_records
 
 __all__ = [
     "CRSS",
@@ -84,45 +86,23 @@ _MULTI = {"Polygon": "MultiPolygon", "LineString": "MultiLineString", "Point": "
 # --- inputs ---------------------------------------------------------------------------------------
 
 
-class _Inputs(NamedTuple):
-    corpus: Any
-    gazetteer: Any
-    catalog: Any
-    root: Path
-
-
-def _read_inputs(root: str | os.PathLike[str] | None) -> _Inputs:
-    """Every input the exports read (the one place to swap for ``geo.inputs.read_inputs``)."""
-    from geo._paths import data_root
-    from geo.catalog import read_catalog
-    from geo.corpus import read_corpus
-    from geo.gazetteer import read_gazetteer
-
-    corpus = read_corpus(root=root)
-    gazetteer = read_gazetteer(root=root)
-    catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus)
-    return _Inputs(corpus, gazetteer, catalog, data_root(root))
-
-
 # --- collecting ---------------------------------------------------------------------------------
 
 
-def _units(inputs: _Inputs) -> dict[str, gpd.GeoDataFrame]:
-    from geo.boundaries import read_context, read_units
-    from geo.catalog import tag_units
-
-    names_of = inputs.gazetteer.names_of
+def _units(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    """The admin layers: Gansu's tagged with the elements they belong to, and the context."""
+    gazetteer, tagged = inputs.gazetteer, inputs.tagged_units
     out = {}
     for name, level in [
         ("province", "province"),
         ("prefectures", "prefecture"),
         ("counties", "county"),
     ]:
-        units = tag_units(inputs.catalog, read_units(root=inputs.root, level=level))
-        units.insert(2, "names", ["、".join(names_of(a)) for a in units["adcode"]])
+        units = tagged[tagged["level"] == level].reset_index(drop=True)
+        units.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in units["adcode"]])
         out[name] = tables.add_layout_columns(units, inputs.catalog)
-    context = read_context(root=inputs.root)
-    context.insert(2, "names", ["、".join(names_of(a)) for a in context["adcode"]])
+    context = inputs.context.copy()
+    context.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in context["adcode"]])
     out["context"] = context
     return out
 
@@ -133,19 +113,16 @@ def _weakest(basis: str, order: Sequence[str]) -> str:
     return max(present, key=lambda b: rank.get(b, len(rank)))
 
 
-def _concepts(inputs: _Inputs) -> dict[str, gpd.GeoDataFrame]:
-    from geo.boundaries import read_context, read_units
-    from geo.catalog import build_geometry
-
+def _concepts(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    """The features of the catalog at full resolution, with their element records."""
     catalog = inputs.catalog
-    geometry = build_geometry(
-        catalog, read_units(root=inputs.root), context=read_context(root=inputs.root)
-    )
+    geometry = inputs.full_geometry
+    records = inputs.element_records
     rows = []
     for rec in geometry.itertuples(index=False):
-        members = json.loads(rec.members)
-        quotes = json.loads(rec.quotes)
-        unit_names = dict.fromkeys(m.get("unit") or m["name"] for m in members)
+        element = records[rec.id]
+        quotes = element["quotes"]
+        unit_names = dict.fromkeys(u for m in element["members"] for u in m["units"])
         rows.append(
             {
                 "id": rec.id,
@@ -159,9 +136,9 @@ def _concepts(inputs: _Inputs) -> dict[str, gpd.GeoDataFrame]:
                 "weakest": _weakest(rec.basis, list(catalog.bases)),
                 "partial": rec.part == "partial",
                 "schematic": bool(rec.schematic),
-                "member_adcodes": ",".join(m["adcode"] for m in members),
+                "member_adcodes": ",".join(a for m in element["members"] for a in m["adcodes"]),
                 "member_names": "、".join(unit_names),
-                "provision_ids": ",".join(json.loads(rec.provisions)),
+                "provision_ids": ",".join(element["provisions"]),
                 "quote": quotes[0]["text"] if quotes else "",
                 "geometry": rec.geometry,
             }
@@ -182,30 +159,30 @@ def _concepts(inputs: _Inputs) -> dict[str, gpd.GeoDataFrame]:
 
 def collect_layers(
     *,
+    inputs: Inputs | None = None,
     root: str | os.PathLike[str] | None = None,
     names: Sequence[str] | None = None,
-    inputs: Any = None,
 ) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     """Gather the product's layers by name (see :data:`LAYERS` and ``docs/schema.md``).
 
     Parameters
     ----------
+    inputs
+        The inputs (:func:`geo.inputs.read_inputs`); default: read from ``root``.
     root
-        Data root (default :func:`geo._paths.data_root`).
+        Data root (default :func:`geo._paths.data_root`), when ``inputs`` is not given.
     names
         Only these layers (default: all). Unknown names raise :class:`OutputError`.
     inputs
         The inputs already read (corpus, gazetteer, catalog), else read from ``root``.
     """
-    from geo.links import build_links, concept_names, links_records
-
     wanted = list(LAYERS if names is None else names)
     unknown = [n for n in wanted if n not in LAYERS]
     if unknown:
         raise OutputError(
             f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)} (--list-layers)"
         )
-    inputs = inputs if inputs is not None else _read_inputs(root)
+    inputs = read_inputs(root) if inputs is None else inputs
     catalog = inputs.catalog
     layers: dict[str, Any] = {}
     if {*_ADMIN, "context", "memberships"} & set(wanted):
@@ -218,8 +195,7 @@ def collect_layers(
     if "provisions" in wanted:
         layers["provisions"] = tables.provisions_table(inputs.corpus)
     if "links" in wanted:
-        links = build_links(inputs.corpus, inputs.gazetteer, concepts=concept_names(catalog))
-        records = links_records(links)
+        records = links_records(inputs.links)
         layers["links"] = pd.DataFrame(
             {
                 "provision": [r["provision"] for r in records],
@@ -390,7 +366,7 @@ def export_layers(
     """
     formats = list(dict.fromkeys(formats))
     _check(formats, crs, csv_geometry)
-    inputs = inputs if inputs is not None else _read_inputs(None)
+    inputs = inputs if inputs is not None else read_inputs()
     entries = _entries(layers, crs)
     targets = [e.target for e in entries if e.target is not None] or [resolve("wgs84")]
     job = Job(
@@ -420,8 +396,8 @@ def export(
     crs: str = "wgs84",
     layers: Sequence[str] | None = None,
     root: str | os.PathLike[str] | None = None,
+    inputs: Inputs | None = None,
     csv_geometry: str = "wkt",
-    inputs: Any = None,
 ) -> list[Path]:
     """Collect the product's layers (:func:`collect_layers`) and write them.
 
@@ -434,9 +410,9 @@ def export(
     """
     formats = list(formats)
     _check(formats, crs, csv_geometry)
-    inputs = inputs if inputs is not None else _read_inputs(root)
+    inputs = inputs if inputs is not None else read_inputs(root)
     return export_layers(
-        collect_layers(names=layers, inputs=inputs),
+        collect_layers(inputs=inputs, root=root, names=layers),
         out=out,
         formats=formats,
         crs=crs,

@@ -11,7 +11,6 @@ import pytest
 import shapely
 
 from geo._paths import DEFAULT_ROOT
-from geo.boundaries import read_context, read_units
 from geo.catalog import (
     GEOMETRY_TYPES,
     build_geometry,
@@ -22,9 +21,7 @@ from geo.catalog import (
     tag_units,
 )
 from geo.cli import main
-from geo.corpus import read_corpus
 from geo.errors import CatalogError, DataError, UnknownNameError
-from geo.gazetteer import read_gazetteer
 
 CONCEPTS = DEFAULT_ROOT / "concepts"
 
@@ -38,29 +35,7 @@ def _element_ids() -> list[str]:
     return ids
 
 
-# --- fixtures ----------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def gazetteer():
-    return read_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return read_corpus()
-
-
-@pytest.fixture(scope="module")
-def units():
-    """Prefectures and counties (no province)."""
-    all_units = read_units()
-    return all_units[all_units["level"] != "province"].reset_index(drop=True)
-
-
-@pytest.fixture(scope="module")
-def context():
-    return read_context()
+# --- fixtures (gazetteer, corpus, units, context, catalog: tests/conftest.py) ------------------
 
 
 @pytest.fixture(scope="module")
@@ -69,13 +44,9 @@ def levels(units, context):
 
 
 @pytest.fixture(scope="module")
-def catalog(gazetteer, corpus, levels):
-    return read_catalog(gazetteer=gazetteer, corpus=corpus, units=levels)
-
-
-@pytest.fixture(scope="module")
-def geometry(catalog, units, context):
-    return build_geometry(catalog, units, context=context)
+def geometry(inputs):
+    """Every element's features on the full-resolution layers (conftest's inputs)."""
+    return inputs.full_geometry
 
 
 @pytest.fixture(scope="module")
@@ -217,7 +188,8 @@ def test_stretches_and_clusters_are_never_whole_fills(catalog):
 
 
 def test_partial_members_never_fill_a_county(catalog, geometry, units, context):
-    every = pd.concat([units, context], ignore_index=True)  # a context unit may be partial too (关中 of 陕西)
+    # a context unit may be partial too (关中 of 陕西)
+    every = pd.concat([units, context], ignore_index=True)
     by_key = {
         (a, lv): g
         for a, lv, g in zip(every["adcode"], every["level"], every["geometry"], strict=True)
@@ -357,10 +329,14 @@ def test_records_shape(catalog, geometry, units):
         element_records(catalog, ids=["lz_yihee"])
 
 
-def test_outputs_are_deterministic(gazetteer, corpus, levels, units, context):
+def test_outputs_are_deterministic(gazetteer, corpus, levels, inputs):
+    # the simplified coverage: the same code as the full layers, in a tenth of the time
+    simplified = inputs.simplified_units
+    units = simplified[simplified["level"] != "province"]
+
     def once():
         cat = read_catalog(gazetteer=gazetteer, corpus=corpus, units=levels)
-        geom = build_geometry(cat, units, context=context)
+        geom = build_geometry(cat, units, context=inputs.simplified_context)
         tags = tag_units(cat, units)
         return dumps_records(element_records(cat, geometry=geom)), list(tags["concepts"])
 

@@ -76,22 +76,11 @@ def page_model(parsed: _Parsed) -> dict:
 
 
 @pytest.fixture(scope="module")
-def small_model() -> dict[str, Any]:
+def small_model(inputs) -> dict[str, Any]:
     """A real page model (first layout), cut down to a few units, elements and provisions."""
-    from geo.atlas import build_page_model
-    from geo.catalog import read_catalog
-    from geo.corpus import read_corpus
-    from geo.coverage import simplified_units
+    from geo.atlas import build_page_model, page_inputs
 
-    corpus = read_corpus()
-    catalog = read_catalog(corpus=corpus)
-    model = build_page_model(
-        catalog=catalog,
-        corpus=corpus,
-        units=simplified_units(level=None),
-        context=simplified_units(level="context"),
-        layout=catalog.layouts[0],
-    )
+    model = build_page_model(**page_inputs(inputs), layout=inputs.catalog.layouts[0])
     model = json.loads(json.dumps(model))  # plain JSON data, as the page reads it
     keep = model["order"][:3]
     model["order"] = keep

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from browser import needs_chromium, open_browser, open_page
 
-from geo.build import build
 from geo.catalog import read_catalog
 from geo.errors import OutputError
 from geo.offline import inline_page, make_offline
 
 
 @pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("offline") / "atlas"
-    build(out=out, offline=True)
-    return out
+def offline(built_offline: Path) -> Path:
+    """The offline build (conftest: built once per session)."""
+    return built_offline
 
 
 @pytest.fixture(scope="module")
@@ -47,13 +45,6 @@ def test_no_attribute_points_at_a_host_or_at_static(offline):
         html = _outside_scripts(page.read_text(encoding="utf-8"))
         assert not re.search(r"(?:src|href)=[\"']?(?:https?:|//|[./]*static/)", html), page
         assert "static/leaflet" not in page.read_text(encoding="utf-8"), page
-
-
-def test_rebuild_is_byte_identical(offline, tmp_path):
-    again = tmp_path / "atlas"
-    build(out=again, offline=True)
-    for page in sorted(offline.glob("*.html")):
-        assert (again / page.name).read_bytes() == page.read_bytes(), page.name
 
 
 def test_make_offline_missing_asset_leaves_pages_untouched(tmp_path):
