@@ -1089,9 +1089,11 @@
       if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
       else fn();
     }
+    window.atlasPage = { map: map, model: model, elements: elements, layerOf: layerOf, leaves: leaves, boundsOf: boundsOf, kindOf: kindOf, setVisible: setVisible, isVisible: function (id) { return visible.has(id); }, focusElement: focusElement, focusLayer: focusLayer, showConcept: showConcept, extendBounds: extendBounds };  // HOOK(issue17): page API for js/present.js
     requestAnimationFrame(function () {
       setTimeout(function () { whenParsed(function () {
         mark("painted");
+        (window.atlasTexts ? window.atlasTexts() : Promise.resolve()).then(function () {  // HOOK(issue17): texts inflated after paint
         readTexts();
         setBasemap(model.basemap);
         makeLabels();
@@ -1100,8 +1102,10 @@
         buildTree();
         buildLegend();
         route(false);
+        if (window.atlasPresent) window.atlasPresent(window.atlasPage);  // HOOK(issue17): presenter, compare, opacity
         mark("ready");
         document.body.setAttribute("data-atlas-ready", "1");
+        });  // HOOK(issue17): end of the texts promise
       }); }, 0);
     });
   }
