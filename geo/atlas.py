@@ -54,10 +54,11 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import _atlas_model as am
-from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
+from geo._atlas_html import leaflet_dir, page_html
 from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.errors import OutputError
+from geo.gallery import compare_html, index_html, read_comparisons, thumbnails
 
 __all__ = ["ATLAS_PAGE", "build_page_model", "read_atlas_inputs", "render_page", "write_atlas"]
 
@@ -567,7 +568,22 @@ def write_atlas(
                     leaflet_css=f"{up}static/leaflet/leaflet.css",
                 )
                 written.append(_write(out / sub / name, html))
-        written.append(_write(out / "index.html", _index_html(catalog, corpus, amap=amap)))
+        # issue 17: the gallery index (thumbnails from the same records) and the comparisons
+        comparisons = read_comparisons(catalog, root=root)
+        index = index_html(
+            catalog,
+            corpus,
+            atlas_page=ATLAS_PAGE,
+            amap=amap,
+            thumbs=thumbnails(catalog, inputs["units"], inputs["geometry"]),
+            comparisons=comparisons,
+            title=_TITLE,
+            title_en=_TITLE_EN,
+            foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
+        )
+        written.append(_write(out / "index.html", index))
+        page = compare_html(catalog, comparisons=comparisons, title=_TITLE)
+        written.append(_write(out / "compare.html", page))
     except OSError as exc:
         raise OutputError(f"cannot write the atlas into {out}: {exc}; check the folder") from None
     if offline:
@@ -575,38 +591,3 @@ def write_atlas(
 
         written = make_offline(out, written)
     return sorted(written)
-
-
-def _index_html(catalog: Any, corpus: Any, *, amap: bool) -> str:
-    plans = {p.id: p for p in corpus.plans}
-    groups: list[dict[str, Any]] = []
-    for lay in catalog.layouts:
-        plan = plans.get(lay.plan)
-        title = plan.title if plan else lay.plan
-        doc = f"文件 {plan.document}" if plan else ""
-        if not groups or groups[-1]["plan"] != lay.plan:
-            groups.append({"plan": lay.plan, "title": title, "doc": doc, "layouts": []})
-        groups[-1]["layouts"].append(
-            {
-                "href": f"{lay.id}.html",
-                "variant": f"gcj02/{lay.id}.html" if amap else None,
-                "name": lay.name,
-                "name_en": lay.name_en,
-                "caption": lay.caption,
-                "figure": lay.figure,
-                "notes": list(lay.notes),
-            }
-        )
-    return render_template(
-        "index.html",
-        title=_TITLE,
-        title_en=_TITLE_EN,
-        css=static_text("atlas.css"),
-        atlas={
-            "href": ATLAS_PAGE,
-            "count": len(catalog.elements),
-            "variant": f"gcj02/{ATLAS_PAGE}" if amap else None,
-        },
-        groups=groups,
-        foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
-    )

@@ -173,13 +173,13 @@
     var bar = el("div", { class: "atlas-toolbar leaflet-bar", role: "toolbar", "aria-label": "演示 presenter" });
     bar.appendChild(button("☰", "面板 show/hide the panel", function () { setPanel(document.body.classList.contains("atlas-nopanel")); }, "atlas-tool-panel"));
     if (document.fullscreenEnabled) {
-      bar.appendChild(button("⛶", "全屏 fullscreen", function () {
+      bar.appendChild(button("全", "全屏 fullscreen", function () {
         if (document.fullscreenElement) document.exitFullscreen(); else document.documentElement.requestFullscreen();
       }, "atlas-tool-full"));
     }
     bar.appendChild(button("◀", "上一个要素 previous element (←)", function () { step(-1); }, "atlas-tool-prev"));
     bar.appendChild(button("▶", "下一个要素 next element (→)", function () { step(1); }, "atlas-tool-next"));
-    bar.appendChild(button("⎙", "打印 print (A4 landscape)", function () { window.print(); }, "atlas-tool-print"));
+    bar.appendChild(button("印", "打印 print (A4 landscape)", function () { window.print(); }, "atlas-tool-print"));
     bar.appendChild(button("PNG", "下载图片 download PNG of the view (vector only, no tiles)", downloadPng, "atlas-tool-png"));
     bar.appendChild(button("</>", "嵌入 embed code", toggleEmbed, "atlas-tool-embed"));
     if (api.model.page.kind === "layout") bar.appendChild(figureLink(api.model.page));
