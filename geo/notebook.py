@@ -4,8 +4,8 @@
 units, partial members as dashed outlines, schematic lines and points), from the same records
 (:func:`geo.atlas.read_atlas_inputs`), with the side panel's information in each element's
 popup: kind, plan, members with their basis, the defining quotes with their provisions, and
-how many provisions mention it. Every text is HTML-escaped (and the characters a JavaScript
-template literal would read: ``` ` ```, ``$``, ``\\``) before it reaches the popup.
+how many provisions mention it. Every text is HTML-escaped, and so are the characters a
+JavaScript template literal or a Jinja2 template would read (folium treats popup HTML as both).
 
 Examples
 --------
@@ -26,12 +26,15 @@ import shapely
 
 __all__ = ["layout_map", "popup_html"]
 
-_JS_UNSAFE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;"}
+#: Besides HTML's own: what a JavaScript template literal reads (folium puts popup HTML in
+#: backticks) and what a Jinja2 template reads (folium renders popup HTML as a template:
+#: ``{{ 7*7 }}`` in a plan text would become 49).
+_UNSAFE = {"`": "&#96;", "$": "&#36;", "\\": "&#92;", "{": "&#123;", "}": "&#125;", "%": "&#37;"}
 
 
 def _esc(text: Any) -> str:
     out = html.escape(str(text), quote=True)
-    for ch, ent in _JS_UNSAFE.items():
+    for ch, ent in _UNSAFE.items():
         out = out.replace(ch, ent)
     return out
 
