@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import _atlas_model as am
-from geo._atlas_html import script_json, stabilize_ids
+from geo._atlas_html import script_json, stabilize_ids, unpack_texts
 from geo.atlas import ATLAS_PAGE, build_page_model, render_page, write_atlas
 from geo.basemaps import TIANDITU_ENV, basemap_notes, basemap_records
 from geo.errors import OutputError
@@ -114,14 +114,16 @@ def _parse(html: str) -> _Scripts:
 
 
 def _data(html: str) -> dict:
-    """The page model: the map's part (#atlas-data) and the texts that follow (#atlas-texts)."""
+    """The page model: the map's part (#atlas-data) and the texts that follow, gzip+base64
+    (#atlas-texts-gz)."""
     scripts = _parse(html).scripts
     first = [t for a, t in scripts if a.get("id") == "atlas-data"]
-    texts = [t for a, t in scripts if a.get("id") == "atlas-texts"]
+    texts = [t for a, t in scripts if a.get("id") == "atlas-texts-gz"]
     assert len(first) == 1 and len(texts) == 1
     model = json.loads(first[0])
-    assert not set(model) & set(json.loads(texts[0]))
-    return {**model, **json.loads(texts[0])}
+    rest = unpack_texts(texts[0])
+    assert not set(model) & set(rest)
+    return {**model, **rest}
 
 
 # --- geometry and JSON ---------------------------------------------------------------------------
@@ -340,7 +342,7 @@ def test_any_text_stays_data_in_the_html(text):
         ("application/json", "atlas-data", None),
         (None, None, None),
         (None, None, None),
-        ("application/json", "atlas-texts", None),
+        ("application/octet-stream", "atlas-texts-gz", None),
     ]
     assert _data(html) == _tiny_model(text)
     norm = " ".join(text.replace("\r", "\n").split())
