@@ -194,12 +194,14 @@ def read_comparisons(
         cid = str(entry.get("id", f"#{i + 1}"))
         for key in ("id", "left", "right", "title"):
             if not entry.get(key):
-                raise CatalogError(f"{path.name}: comparison {cid} has no {key}; add {key} = …")
+                raise CatalogError([f"{path.name}: comparison {cid} has no {key}; add {key} = …"])
         for side in ("left", "right"):
             if entry[side] not in known:
                 raise CatalogError(
-                    f"{path.name}: comparison {cid} names the unknown layout "
-                    f"'{entry[side]}' as {side}; use one of the [[layout]] ids"
+                    [
+                        f"{path.name}: comparison {cid} names the unknown layout "
+                        f"'{entry[side]}' as {side}; use one of the [[layout]] ids"
+                    ]
                 )
         out.append({k: str(entry[k]) for k in ("id", "left", "right", "title")})
     return out

@@ -461,7 +461,9 @@ def test_every_page_loads_without_errors_or_requests(built, browser):
     pages = [p for p in files if p.suffix == ".html"]
     assert len(pages) > 20
     for p in pages:
-        wait = "" if p.name == "index.html" else "body[data-atlas-ready]"
+        wait = {"index.html": "", "compare.html": "body[data-compare-ready]"}.get(
+            p.name, "body[data-atlas-ready]"
+        )
         s = open_page(browser, p, wait=wait)
         # the GCJ-02 pages open on the 高德 basemap, whose tiles cannot load here
         tiles = ("autonavi.com",) if p.parent.name == "gcj02" else ()

