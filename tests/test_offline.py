@@ -33,7 +33,7 @@ def test_pages_reference_no_file_and_no_host(offline):
     for page in offline.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<(script|link|img)\b[^>]*(src|href)=\"(?!data:|#)", html), page
-        assert "L.map" in html or page.name == "index.html"
+        assert "L.map" in html or page.name in ("index.html", "compare.html")
 
 
 def _outside_scripts(html: str) -> str:
@@ -115,7 +115,7 @@ def _strict(browser, page: Path, *, own: tuple[Path, ...], hash: str = "", size=
     errors: list[str] = []
 
     def route(r) -> None:
-        url = r.request.url.split("#")[0]
+        url = r.request.url.split("#")[0].split("?")[0]  # link options (?panel=0) are no fetch
         if url in allowed:
             r.continue_()
         else:
@@ -123,7 +123,10 @@ def _strict(browser, page: Path, *, own: tuple[Path, ...], hash: str = "", size=
             r.abort()
 
     context.route("**/*", route)
-    tab.on("request", lambda q: None if q.url.split("#")[0] in allowed else seen.append(q.url[:80]))
+    tab.on(
+        "request",
+        lambda q: None if q.url.split("#")[0].split("?")[0] in allowed else seen.append(q.url[:80]),
+    )
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.goto(page.resolve().as_uri() + hash)
