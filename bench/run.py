@@ -388,7 +388,9 @@ def main(argv: Sequence[str] | None = None) -> int:
         pages = ["empty.html", "naive.html", "ours.html"]
         if args.layout is None:  # ours is the combined atlas: time a layout page as well
             inputs = _pages.plan_inputs(root=args.root)
-            _pages.ours_page(out / "layout.html", inputs=inputs, root=args.root, layout=EMPTY_LAYOUT)
+            _pages.ours_page(
+                out / "layout.html", inputs=inputs, root=args.root, layout=EMPTY_LAYOUT
+            )
             pages.append("layout.html")
         r = _browser.page_ready_ms(out, pages, runs=args.browser_runs)
         report["browser"] = r

@@ -18,11 +18,11 @@ All text reaches HTML through autoescaped templates or :func:`geo._atlas_html.sc
 
 from __future__ import annotations
 
+import html
 import math
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
-from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
@@ -43,6 +43,11 @@ DOWNLOADS = (
 #: Thumbnail size in CSS pixels; the tolerance of its outlines in degrees (about a pixel).
 WIDTH, HEIGHT = 240, 170
 _TOLERANCE = 0.04
+#: SVG styles of the thumbnails' shapes, by the colour of their kind.
+_FILL = 'fill="{c}" fill-opacity="0.55" stroke="{c}" stroke-width="0.8"'
+_OUTLINE = 'fill="none" stroke="{c}" stroke-width="1.6" stroke-dasharray="4 2"'
+_LINE = 'fill="none" stroke="{c}" stroke-width="2" stroke-linecap="round"'
+_POINT = 'r="2.6" fill="{c}" stroke="#fff" stroke-width="0.8"'
 
 
 class _Frame:
@@ -53,7 +58,9 @@ class _Frame:
         self.west, self.north = west, north
         self.kx = math.cos(math.radians((south + north) / 2))
         pad = 6
-        self.k = min((WIDTH - 2 * pad) / ((east - west) * self.kx), (HEIGHT - 2 * pad) / (north - south))
+        self.k = min(
+            (WIDTH - 2 * pad) / ((east - west) * self.kx), (HEIGHT - 2 * pad) / (north - south)
+        )
         self.dx = (WIDTH - (east - west) * self.kx * self.k) / 2
         self.dy = (HEIGHT - (north - south) * self.k) / 2
 
@@ -140,7 +147,7 @@ def thumbnails(
         for eid in leaves:
             e = catalog.get(eid)
             kind = catalog.kinds.get(e.kind)
-            colour = kind.colour if kind else "#555555"
+            colour = html.escape(kind.colour if kind else "#555555", quote=True)
             if kind is not None and kind.geometry == "area":
                 whole = [
                     by_unit.get((a, m.level)) or by_unit.get((a, "prefecture"))
@@ -151,22 +158,22 @@ def thumbnails(
                 whole = [g for g in whole if g is not None]
                 key = tuple(id(g) for g in whole)
                 if whole and key not in unions:
-                    unions[key] = frame.path(shapely.simplify(_union(whole), _TOLERANCE, preserve_topology=False))
+                    unions[key] = frame.path(
+                        shapely.simplify(_union(whole), _TOLERANCE, preserve_topology=False)
+                    )
                 if whole:
                     d = unions[key]
-                    if kind.style == "outline":  # a plan's area: a dashed outline
-                        style = f'fill="none" stroke="{colour}" stroke-width="1.6" stroke-dasharray="4 2"'
-                    else:
-                        style = f'fill="{colour}" fill-opacity="0.55" stroke="{colour}" stroke-width="0.8"'
-                    parts.append(f'<path d="{d}" {style}/>')
+                    # a plan's area: a dashed outline
+                    style = _OUTLINE if kind.style == "outline" else _FILL
+                    parts.append(f'<path d="{d}" {style.format(c=colour)}/>')
             for g in feats.get(eid, []):
                 if g.geom_type in ("Point", "MultiPoint"):
                     for p in getattr(g, "geoms", [g]):
                         x, y = frame.xy(p.x, p.y).split(",")
-                        parts.append(f'<circle cx="{x}" cy="{y}" r="2.6" fill="{colour}" stroke="#fff" stroke-width="0.8"/>')
+                        parts.append(f'<circle cx="{x}" cy="{y}" {_POINT.format(c=colour)}/>')
                 else:
                     d = frame.path(g.simplify(_TOLERANCE / 2))
-                    parts.append(f'<path d="{d}" fill="none" stroke="{colour}" stroke-width="2" stroke-linecap="round"/>')
+                    parts.append(f'<path d="{d}" {_LINE.format(c=colour)}/>')
         out[layout.id] = "".join(parts)
     return base, out
 
@@ -284,9 +291,7 @@ def index_html(
     )
 
 
-def compare_html(
-    catalog: Any, *, comparisons: Sequence[Mapping[str, str]], title: str
-) -> str:
+def compare_html(catalog: Any, *, comparisons: Sequence[Mapping[str, str]], title: str) -> str:
     """The comparison page: two layout pages side by side (frames, panels hidden), their maps
     kept in step; ``compare.html#A,B`` opens layouts A and B."""
     data = {

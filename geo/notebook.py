@@ -71,8 +71,14 @@ def popup_html(element: Any, catalog: Any, *, names: Mapping[str, str], refs: in
             units = "、".join(names.get(a, a) for a in m.adcodes)
             basis = catalog.bases[m.basis].zh if m.basis in catalog.bases else m.basis
             part = " · 部分 partial" if m.partial else ""
-            items.append(f"<li>{_esc(m.name)} ({_esc(units)}): {_esc(basis)} {_esc(m.basis)}{part}</li>")
-        rows.append("<b>成员 Members</b><ul style='margin:2px 0;padding-left:16px'>" + "".join(items) + "</ul>")
+            items.append(
+                f"<li>{_esc(m.name)} ({_esc(units)}): {_esc(basis)} {_esc(m.basis)}{part}</li>"
+            )
+        rows.append(
+            "<b>成员 Members</b><ul style='margin:2px 0;padding-left:16px'>"
+            + "".join(items)
+            + "</ul>"
+        )
     if refs:
         rows.append(f"<small>提及条文 provisions that mention it: {int(refs)}</small>")
     for n in element.notes:
@@ -118,7 +124,10 @@ def layout_map(
     catalog, units, geometry = data["catalog"], data["units"], data["geometry"]
     layout = catalog.layout(layout_id)
     names = {str(a): str(n) for a, n in zip(units["adcode"], units["name"], strict=True)}
-    shapes = {(str(a), str(lv)): g for a, lv, g in zip(units["adcode"], units["level"], units.geometry, strict=True)}
+    shapes = {
+        (str(a), str(lv)): g
+        for a, lv, g in zip(units["adcode"], units["level"], units.geometry, strict=True)
+    }
     links = data.get("links")
     by_concept = getattr(links, "by_concept", {}) or {}
 
@@ -150,23 +159,32 @@ def layout_map(
                 parts = [g for g in parts if g is not None]
                 if not parts:
                     continue
-                style = {"color": colour, "fillColor": colour, "weight": 2 if partial else 1.2,
-                         "fillOpacity": 0.0 if partial or kind.style == "outline" else 0.4,
-                         "dashArray": "6 4" if partial or kind.style == "outline" else None}
+                style = {
+                    "color": colour,
+                    "fillColor": colour,
+                    "weight": 2 if partial else 1.2,
+                    "fillOpacity": 0.0 if partial or kind.style == "outline" else 0.4,
+                    "dashArray": "6 4" if partial or kind.style == "outline" else None,
+                }
                 folium.GeoJson(
                     shapely.union_all(parts).__geo_interface__,
                     style_function=lambda _, s=style: s,
                     popup=folium.Popup(folium.Html(popup, script=True), max_width=380),
                     tooltip=_esc(e.name) + (" (部分 partial)" if partial else ""),
                 ).add_to(group)
-        for g in geometry.loc[(geometry["id"] == eid) & (geometry["geometry_type"] != "area")].geometry:
+        for g in geometry.loc[
+            (geometry["id"] == eid) & (geometry["geometry_type"] != "area")
+        ].geometry:
             style = {"color": colour, "weight": 4, "opacity": 0.9}
             folium.GeoJson(
                 g.__geo_interface__,
                 style_function=lambda _, s=style: s,
-                marker=folium.CircleMarker(radius=7, color="#fff", weight=2, fill_color=colour, fill_opacity=1),
+                marker=folium.CircleMarker(
+                    radius=7, color="#fff", weight=2, fill_color=colour, fill_opacity=1
+                ),
                 popup=folium.Popup(folium.Html(popup, script=True), max_width=380),
-                tooltip=_esc(e.name) + (" 示意 schematic" if g.geom_type.endswith("LineString") else ""),
+                tooltip=_esc(e.name)
+                + (" 示意 schematic" if g.geom_type.endswith("LineString") else ""),
             ).add_to(group)
         group.add_to(m)
     folium.LayerControl(collapsed=False).add_to(m)

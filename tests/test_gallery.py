@@ -95,7 +95,9 @@ def test_gallery_has_one_thumbnail_per_layout(built, browser, inputs):
         assert card.locator(".atlas-card-caption").inner_text().startswith("图题 Caption")
     # grouped by period and plan; links to every data download that the build wrote
     assert s.page.locator("section.atlas-period h2").count() >= 3
-    for href in s.page.locator(".atlas-downloads a").evaluate_all("as => as.map(a => a.getAttribute('href'))"):
+    for href in s.page.locator(".atlas-downloads a").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    ):
         assert (built / href).is_file(), href
     assert s.problems() == []
 
@@ -105,13 +107,19 @@ def test_gallery_has_one_thumbnail_per_layout(built, browser, inputs):
 @pytest.mark.slow
 def test_comparison_keeps_the_two_maps_in_step(built, browser):
     s = open_page(
-        browser, built / "compare.html", hash="#xb13_sanda,scopes_2021", wait="body[data-compare-ready]"
+        browser,
+        built / "compare.html",
+        hash="#xb13_sanda,scopes_2021",
+        wait="body[data-compare-ready]",
     )
     left, right = s.page.frames[1], s.page.frames[2]
     assert "xb13_sanda" in left.url and "scopes_2021" in right.url
 
     def view(frame):
-        return frame.evaluate("[atlasPage.map.getCenter().lat, atlasPage.map.getCenter().lng, atlasPage.map.getZoom()]")
+        return frame.evaluate(
+            "[atlasPage.map.getCenter().lat, atlasPage.map.getCenter().lng,"
+            " atlasPage.map.getZoom()]"
+        )
 
     s.page.wait_for_function("true")
     assert view(left) == pytest.approx(view(right))
