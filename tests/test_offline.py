@@ -188,13 +188,15 @@ def test_offline_presenter_steps_and_exports_with_zero_requests(offline, browser
     """Issue 17: the presenter scripts are inlined too; stepping, the texts inflated from the
     page itself and the PNG export fetch nothing (the PNG is drawn from the page's SVG)."""
     page = offline / "sipingyilang.html"
-    tab, seen, errors = _strict(browser, page, own=(page,), hash="?panel=0")
+    tab, seen, errors = _strict(browser, page, own=(page,))
     tab.wait_for_selector("body[data-atlas-ready]", state="attached", timeout=20_000)
     tab.keyboard.press("ArrowRight")
     assert tab.get_attribute("body", "data-step") == "xbxgj_sipingyilang"
     assert "四屏一廊" in tab.inner_text("#atlas-caption")
     tab.fill("#atlas-q", "四屏一廊")  # search reads the inflated plan texts
     assert "xbxgj-5.12-p1" in tab.inner_text("#atlas-results")
+    tab.click(".atlas-tool-panel")  # the panel folds away
+    assert not tab.locator("#atlas-side").is_visible()
     with tab.expect_download() as info:
         tab.click(".atlas-tool-png")
     info.value.save_as(tmp_path / "v.png")
