@@ -3,6 +3,9 @@
 - **naive**: a plain ``folium.Map()`` (default settings, fitted to Gansu) with one
   ``folium.GeoJson`` per full-resolution layer (prefectures, counties), as a first attempt
   would write it.
+- **empty**: a plain ``folium.Map()`` fitted to Gansu with no layer at all: the floor any
+  folium page pays (Leaflet, folium's template, the map's first frame). Issue 17's goal is
+  measured against it.
 - **ours**: the atlas page (:mod:`geo.atlas`) drawn from the simplified coverage
   (:mod:`geo.coverage`).
 """
@@ -36,6 +39,15 @@ def naive_page(path: Path, *, root: Path | None = None) -> dict[str, object]:
         "geometry_bytes": sum(geojson_geometry_bytes(layer.data) for layer in layers),
         "features": len(prefectures) + len(counties),
     }
+
+
+def empty_page(path: Path, *, root: Path | None = None) -> dict[str, object]:
+    """Build the empty folium map (default settings, fitted to Gansu, no layer)."""
+    west, south, east, north = read_units(root=root, level="province").total_bounds
+    m = folium.Map()
+    m.fit_bounds([[south, west], [north, east]])
+    m.save(str(path))
+    return {"geometry_bytes": 0, "features": 0}
 
 
 def geojson_geometry_bytes(data: dict) -> int:

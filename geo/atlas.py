@@ -61,7 +61,7 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import _atlas_model as am
-from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
+from geo._atlas_html import leaflet_dir, page_html
 from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo._io import write_text
 from geo.basemaps import basemap_notes, basemap_records, datum_of
@@ -69,6 +69,7 @@ from geo.catalog import Catalog, Layout, build_geometry, element_record, unit_ta
 from geo.corpus import Corpus
 from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
+from geo.gallery import compare_html, index_html, read_comparisons, thumbnails
 from geo.gazetteer import Gazetteer
 from geo.inputs import Inputs, read_inputs
 from geo.links import Links
@@ -538,7 +539,8 @@ def write_atlas(
         raise OutputError(
             f"cannot create the output folder {out}: {exc.strerror}; choose another --out"
         ) from None
-    given = page_inputs(read_inputs(root) if inputs is None else inputs)
+    source = read_inputs(root) if inputs is None else inputs
+    given = page_inputs(source)
     catalog, corpus = given["catalog"], given["corpus"]
     records = _records(
         catalog=catalog,
@@ -566,44 +568,24 @@ def write_atlas(
                 offline=offline,
                 env=env,
             )
-        written.append(write_text(out / "index.html", _index_html(catalog, corpus, amap=amap)))
+        # the gallery index (thumbnails from the same records) and the comparisons
+        comparisons = read_comparisons(catalog, root=source.root)
+        index = index_html(
+            catalog,
+            corpus,
+            atlas_page=ATLAS_PAGE,
+            amap=amap,
+            thumbs=thumbnails(catalog, given["units"], given["geometry"]),
+            comparisons=comparisons,
+            title=_TITLE,
+            title_en=_TITLE_EN,
+            foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
+        )
+        written.append(write_text(out / "index.html", index))
+        page = compare_html(catalog, comparisons=comparisons, title=_TITLE)
+        written.append(write_text(out / "compare.html", page))
     except OSError as exc:
         raise OutputError(f"cannot write the atlas into {out}: {exc}; check the folder") from None
     if offline:
         written = make_offline(out, written)
     return sorted(written)
-
-
-def _index_html(catalog: Any, corpus: Any, *, amap: bool) -> str:
-    plans = {p.id: p for p in corpus.plans}
-    groups: list[dict[str, Any]] = []
-    for lay in catalog.layouts:
-        plan = plans.get(lay.plan)
-        title = plan.title if plan else lay.plan
-        doc = f"文件 {plan.document}" if plan else ""
-        if not groups or groups[-1]["plan"] != lay.plan:
-            groups.append({"plan": lay.plan, "title": title, "doc": doc, "layouts": []})
-        groups[-1]["layouts"].append(
-            {
-                "href": f"{lay.id}.html",
-                "variant": f"gcj02/{lay.id}.html" if amap else None,
-                "name": lay.name,
-                "name_en": lay.name_en,
-                "caption": lay.caption,
-                "figure": lay.figure,
-                "notes": list(lay.notes),
-            }
-        )
-    return render_template(
-        "index.html",
-        title=_TITLE,
-        title_en=_TITLE_EN,
-        css=static_text("atlas.css"),
-        atlas={
-            "href": ATLAS_PAGE,
-            "count": len(catalog.elements),
-            "variant": f"gcj02/{ATLAS_PAGE}" if amap else None,
-        },
-        groups=groups,
-        foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
-    )

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import _atlas_model as am
-from geo._atlas_html import script_json, stabilize_ids
+from geo._atlas_html import script_json, stabilize_ids, unpack_texts
 from geo.atlas import ATLAS_PAGE, build_page_model, page_inputs, render_page, write_atlas
 from geo.basemaps import TIANDITU_ENV, basemap_notes, basemap_records
 from geo.errors import OutputError
@@ -91,14 +91,16 @@ def _parse(html: str) -> _Scripts:
 
 
 def _data(html: str) -> dict:
-    """The page model: the map's part (#atlas-data) and the texts that follow (#atlas-texts)."""
+    """The page model: the map's part (#atlas-data) and the texts that follow, gzip+base64
+    (#atlas-texts-gz)."""
     scripts = _parse(html).scripts
     first = [t for a, t in scripts if a.get("id") == "atlas-data"]
-    texts = [t for a, t in scripts if a.get("id") == "atlas-texts"]
+    texts = [t for a, t in scripts if a.get("id") == "atlas-texts-gz"]
     assert len(first) == 1 and len(texts) == 1
     model = json.loads(first[0])
-    assert not set(model) & set(json.loads(texts[0]))
-    return {**model, **json.loads(texts[0])}
+    rest = unpack_texts(texts[0])
+    assert not set(model) & set(rest)
+    return {**model, **rest}
 
 
 # --- geometry and JSON ---------------------------------------------------------------------------
@@ -317,7 +319,7 @@ def test_any_text_stays_data_in_the_html(text):
         ("application/json", "atlas-data", None),
         (None, None, None),
         (None, None, None),
-        ("application/json", "atlas-texts", None),
+        ("application/octet-stream", "atlas-texts-gz", None),
     ]
     assert _data(html) == _tiny_model(text)
     norm = " ".join(text.replace("\r", "\n").split())
@@ -431,7 +433,9 @@ def test_every_page_loads_without_errors_or_requests(built, browser):
     pages = [p for p in files if p.suffix == ".html"]
     assert len(pages) > 20
     for p in pages:
-        wait = "" if p.name == "index.html" else "body[data-atlas-ready]"
+        wait = {"index.html": "", "compare.html": "body[data-compare-ready]"}.get(
+            p.name, "body[data-atlas-ready]"
+        )
         s = open_page(browser, p, wait=wait)
         # the GCJ-02 pages open on the 高德 basemap, whose tiles cannot load here
         tiles = ("autonavi.com",) if p.parent.name == "gcj02" else ()
@@ -847,7 +851,10 @@ def test_page_script_is_put_together_from_small_parts_in_a_fixed_order():
 
     folder = importlib.resources.files("geo").joinpath("static", "js")
     on_disk = sorted(p.name for p in folder.iterdir() if p.name.endswith(".js"))
-    assert sorted(_atlas_html.JS_PARTS) == on_disk  # no part forgotten, none left over
+    # no part forgotten, none left over: the parts of the page script, the scripts inlined
+    # before it (presenter, comparison, texts) and the comparison page's own script
+    others = {p.removeprefix("js/") for p in _atlas_html.PAGE_SCRIPTS} | {"compare_page.js"}
+    assert sorted([*_atlas_html.JS_PARTS, *others]) == on_disk
     for name in on_disk:
         text = folder.joinpath(name).read_text(encoding="utf-8")
         assert len(text.splitlines()) < 300, name

@@ -46,7 +46,9 @@ class _Parsed(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, tuple(sorted(a for a, _ in attrs))))
         self._in_title = tag == "h1" and ("id", "atlas-title") in attrs
-        self._in_data = tag == "script" and ("type", "application/json") in attrs
+        self._in_data = tag == "script" and (
+            ("type", "application/json") in attrs or ("id", "atlas-texts-gz") in attrs
+        )
         if self._in_data:
             self.data_blocks.append("")
 
@@ -68,9 +70,12 @@ def parse(html: str) -> _Parsed:
 
 
 def page_model(parsed: _Parsed) -> dict:
-    """The page model from its two JSON blocks: the map's data, then the plan texts."""
+    """The page model from its two data blocks: the map's JSON, then the plan texts (JSON,
+    gzip, base64)."""
+    from geo._atlas_html import unpack_texts
+
     first, texts = parsed.data_blocks  # exactly two
-    a, b = json.loads(first), json.loads(texts)
+    a, b = json.loads(first), unpack_texts(texts)
     assert not set(a) & set(b)
     return {**a, **b}
 
@@ -233,24 +238,35 @@ def test_index_page_keeps_data_as_data(tmp_path):
             title_en=text,
             css="",
             atlas={"href": "atlas.html", "count": 1, "variant": None},
-            groups=[
+            base="",
+            size={"w": 240, "h": 170},
+            periods=[
                 {
-                    "plan": "p",
-                    "title": text,
-                    "doc": text,
-                    "layouts": [
+                    "label": text,
+                    "plans": [
                         {
-                            "href": "x.html",
-                            "variant": None,
-                            "name": text,
-                            "name_en": text,
-                            "caption": text,
-                            "figure": text,
-                            "notes": [text],
+                            "title": text,
+                            "doc": text,
+                            "layouts": [
+                                {
+                                    "id": "x",
+                                    "href": "x.html",
+                                    "variant": None,
+                                    "name": text,
+                                    "name_en": text,
+                                    "caption": text,
+                                    "figure": text,
+                                    "notes": [text],
+                                    "compare": "compare.html#x,y",
+                                    "thumb": "",
+                                }
+                            ],
                         }
                     ],
                 }
             ],
+            comparisons=[{"left": "x", "right": "y", "title": text}],
+            downloads=[{"href": "data/provisions.csv", "label": text}],
             foot=text,
         )
 
