@@ -34,7 +34,8 @@ _JSON_ESCAPES = {
 #: of a page's bytes; a unit's concepts). They follow the map's script, gzip-compressed and
 #: base64-encoded in ``<script type="application/octet-stream" id="atlas-texts-gz">``
 #: (:func:`pack_texts`): the browser draws the map before it reaches them, tokenizes a
-#: quarter of the bytes, and ``js/texts_gz.js`` inflates them (``DecompressionStream``, no network) after the first paint.
+#: quarter of the bytes, and ``js/texts_gz.js`` inflates them (``DecompressionStream``, no
+#: network) after the first paint.
 TEXT_KEYS = ("headings", "mentions", "provisions", "unit_refs", "unit_concepts")
 
 #: Our page scripts besides ``atlas.js`` (issue 17), inlined before it, in this order. They talk
