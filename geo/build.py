@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from geo._io import atomic_dir, write_json
+from geo._io import atomic_dir, output_folder, write_json
 from geo._paths import ENV_VAR, data_root
 from geo.errors import DataError
 
@@ -66,6 +66,7 @@ def build(
             f"data root '{folder}' does not exist; pass --root DIR (a copy of layers/) "
             f"or set ${ENV_VAR}"
         )
+    output_folder(out)  # refuse a folder it may not replace before the whole build runs
     # boundary problems first (every later step reads the layers); the catalog checks its
     # members' levels against these same rows instead of reading the layers again
     units = pd.concat([read_units(root=root), read_context(root=root)], ignore_index=True)

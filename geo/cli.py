@@ -12,12 +12,14 @@ from __future__ import annotations
 
 import argparse
 import json
+import signal
 import sys
 from collections.abc import Sequence
 from pathlib import Path
 
 from geo import __version__
-from geo.errors import AtlasError
+from geo._io import printable, signals_as_errors
+from geo.errors import AtlasError, Interrupted
 
 
 def _print_json(data: object) -> None:
@@ -531,9 +533,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.run(args))
+        with signals_as_errors():
+            return int(args.run(args))
     except AtlasError as exc:
-        print(f"gansu-atlas: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"gansu-atlas: error: {printable(str(exc))}", file=sys.stderr)
+        return int(getattr(exc, "status", 2))
+    except KeyboardInterrupt:  # before the handlers were in place
+        print(f"gansu-atlas: error: {Interrupted(signal.SIGINT)}", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:  # e.g. `gansu-atlas provisions --json | head`
         return 0

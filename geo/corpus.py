@@ -92,7 +92,7 @@ from geo._corpus_records import (
     Skip,
     _squash,
 )
-from geo._io import dumps_json, write_text
+from geo._io import defuse_rows, dumps_json, write_text
 from geo._paths import data_root
 from geo.errors import DataError, PlanTextError
 
@@ -386,6 +386,6 @@ def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(flat_rows(corpus))
+    writer.writerows(defuse_rows(flat_rows(corpus)))
     csv_path = write_text(path.with_suffix(".csv"), buf.getvalue())
     return [json_path, csv_path]

@@ -15,8 +15,6 @@ from __future__ import annotations
 import contextlib
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -28,6 +26,7 @@ import pyogrio
 import pyogrio.errors
 import shapely
 
+from geo._io import MARKER, atomic_dir, defuse_table
 from geo.errors import OutputError
 
 __all__ = [
@@ -285,7 +284,7 @@ def _write_csv(frame: Any, path: Path, *, geometry: str) -> None:
             points = frame.geometry.representative_point()
             table["x"] = np.round(points.x.to_numpy(), _DECIMALS)
             table["y"] = np.round(points.y.to_numpy(), _DECIMALS)
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
+    defuse_table(table).to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 @contextlib.contextmanager
@@ -395,35 +394,23 @@ def export_layers(
             frame = _oriented(_rounded(_in_crs(frame, crs), crs))
         prepared[name] = frame
     out = Path(out)
-    created = not out.exists()
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".export.", dir=out))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to '{out}' ({exc.strerror}); choose a writable --out"
-        ) from None
-    try:
-        with _gdal_fixed_date():
-            for fmt in formats:
-                _write_format(fmt, prepared, tmp, crs=crs, csv_geometry=csv_geometry)
-        if crs == "gcj02":
-            (tmp / "README_gcj02.txt").write_text(
-                "These files hold GCJ-02 coordinates (for overlays on 高德/Amap maps) although "
-                "they declare EPSG:4326. Do not mix them with WGS84 data.\n",
-                encoding="utf-8",
-            )
-        files = sorted(p for p in tmp.iterdir() if p.is_file())
-        for path in files:
-            os.replace(path, out / path.name)
+        with atomic_dir(out, merge=True) as tmp:
+            with _gdal_fixed_date():
+                for fmt in formats:
+                    _write_format(fmt, prepared, tmp, crs=crs, csv_geometry=csv_geometry)
+            if crs == "gcj02":
+                (tmp / "README_gcj02.txt").write_text(
+                    "These files hold GCJ-02 coordinates (for overlays on 高德/Amap maps) "
+                    "although they declare EPSG:4326. Do not mix them with WGS84 data.\n",
+                    encoding="utf-8",
+                )
+            files = sorted(p for p in tmp.iterdir() if p.is_file() and p.name != MARKER)
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created:  # a folder this export made holds nothing else: leave no trace
-            shutil.rmtree(out, ignore_errors=True)
+        if isinstance(exc, OutputError):
+            raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise OutputError(f"cannot write to '{out}' ({first}); choose a writable --out") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return sorted(out / p.name for p in files)
 
 

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 from hostile import link_root, replace_file
 
+from geo._io import mark_written
 from geo.cli import _parser, main
 
 PREFIX = "gansu-atlas: error: "
@@ -212,9 +213,10 @@ def test_failed_build_keeps_the_previous_output(capsys, catalog_root, tmp_path):
     out_dir = tmp_path / "atlas"
     out_dir.mkdir()
     (out_dir / "index.html").write_text("previous build", encoding="utf-8")
+    mark_written(out_dir)
     code, out, err = run(capsys, "build", "--root", catalog_root, "--out", out_dir)
     catalog_error(code, out, err, 1, "unknown place name")
-    assert [p.name for p in out_dir.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [".gansu-atlas", "index.html"]
     assert (out_dir / "index.html").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas", "layers"]
 
