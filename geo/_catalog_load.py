@@ -17,6 +17,7 @@ from types import MappingProxyType
 from typing import Any
 
 from geo._paths import data_root
+from geo._schema import catalog_problems
 from geo.catalog import (
     GEOMETRY_TYPES,
     Basis,
@@ -716,6 +717,9 @@ def load(
     problems = _Problems()
     if not folder.is_dir():
         raise CatalogError([f"{folder}: the catalog folder is missing; restore layers/concepts/"])
+    schema = catalog_problems(folder, ontology=ONTOLOGY, layouts=LAYOUTS)
+    if schema:  # values of the wrong type or range: reported before anything reads them
+        raise CatalogError(schema)
     kinds, roles, bases, parts = _ontology(folder / ONTOLOGY, problems)
     if problems.lines:  # every element is checked against the ontology: report its problems alone
         raise CatalogError(problems.lines)

@@ -94,6 +94,7 @@ from geo._corpus_records import (
 )
 from geo._io import defuse_rows, dumps_json, write_text
 from geo._paths import data_root
+from geo._schema import PLANS, bom_problem, require
 from geo.errors import DataError, PlanTextError
 
 __all__ = [
@@ -160,14 +161,19 @@ def _read_bytes(path: Path) -> bytes:
 def _metadata(root: Path) -> dict[str, object]:
     path = root / PLANS_DIR / METADATA
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        bom = bom_problem(raw, file=f"'{path}'")
+        if bom:
+            raise DataError(bom)
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise DataError(
             f"'{path}' is missing; the plan corpus needs it (restore layers/plans/{METADATA})"
         ) from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise DataError(f"'{path}' is not valid TOML ({exc}); fix the file") from None
+    require(data, PLANS, file=f"'{path}'", what="corpus metadata")
+    return data
 
 
 def _stamp(root: Path) -> tuple[tuple[str, int, int], ...]:

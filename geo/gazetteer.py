@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from geo._paths import data_root
+from geo._schema import GAZETTEER, bom_problem, require
 from geo.boundaries import check_adcodes, is_adcode
 from geo.errors import BoundaryError, DataError, UnknownNameError
 
@@ -277,10 +278,15 @@ def read_gazetteer(*, root: str | os.PathLike[str] | None = None) -> Gazetteer:
     path = base / FILE
     if not path.is_file():
         raise DataError(f"gazetteer {path} not found; restore layers/{FILE} or pass root=")
+    raw = path.read_bytes()
+    bom = bom_problem(raw, file=path)
+    if bom:
+        raise DataError(f"gazetteer {bom}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise DataError(f"gazetteer {path} is not valid UTF-8 TOML ({exc}); fix the file") from None
+    require(data, GAZETTEER, file=path, what="gazetteer")
     problems: list[str] = []
     units = _read_units(data.get("unit", []), problems)
     entries = _unit_entries(data.get("unit", []), units, problems)
