@@ -23,7 +23,7 @@ from geo.errors import AtlasError, Interrupted
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
 def _common(p: argparse.ArgumentParser) -> None:

@@ -52,6 +52,14 @@ LEVELS = ("province", "prefecture", "county", "context")
 #: Kinds of a name: a unit's official full name, short and former names; and the kinds of
 #: ``[[name]]`` entries.
 ENTRY_KINDS = ("unit", "short", "former", "combined", "composite", "region", "place")
+#: The level of a unit's parent, by the unit's level (None: no parent).
+_PARENT_LEVEL = {
+    "province": None,
+    "prefecture": "province",
+    "county": "prefecture",
+    "context": None,
+}
+
 _NAME_KINDS = ("combined", "composite", "region", "place")
 
 # Boundary layers whose adcodes the gazetteer is checked against, when they are present.
@@ -348,11 +356,39 @@ def _read_units(raw: Any, problems: list[str]) -> dict[str, Unit]:
             continue
         units[adcode] = Unit(adcode=adcode, name=name.strip(), level=level, parent=parent)
     for unit in units.values():
-        if unit.parent and unit.parent not in units:
+        where = f"[[unit]] {unit.name}"
+        parent = units.get(unit.parent)
+        if unit.parent == unit.adcode:
+            problems.append(f"{where}: parent {unit.parent} is the unit itself; fix parent")
+        elif unit.parent and parent is None:
+            problems.append(f"{where}: parent {unit.parent} is not a unit; add it or fix parent")
+        elif _PARENT_LEVEL.get(unit.level) != (parent.level if parent else None):
+            want = _PARENT_LEVEL.get(unit.level)
             problems.append(
-                f"[[unit]] {unit.name}: parent {unit.parent} is not a unit; add it or fix parent"
+                f"{where}: a {unit.level} whose parent is "
+                f"{f'the {parent.level} {parent.name}' if parent else 'missing'}; "
+                + (f"give a {want} as parent" if want else "remove parent")
             )
+    problems.extend(_parent_cycles(units))
     return units
+
+
+def _parent_cycles(units: Mapping[str, Unit]) -> list[str]:
+    """One problem per cycle of ``parent`` links (followed without recursion)."""
+    out: list[str] = []
+    done: set[str] = set()
+    for start in units:
+        path: list[str] = []
+        code = start
+        while code in units and code not in done and code not in path:
+            path.append(code)
+            code = units[code].parent
+        if code in path and units[code].parent != code:
+            cycle = path[path.index(code) :]
+            names = " → ".join(units[c].name for c in [*cycle, code])
+            out.append(f"[[unit]] {units[code].name}: parents form a cycle ({names}); fix parent")
+        done.update(path)
+    return out
 
 
 def _unit_entries(raw: Any, units: Mapping[str, Unit], problems: list[str]) -> list[Entry]:
