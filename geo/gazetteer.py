@@ -29,7 +29,7 @@ from typing import Any
 
 from geo._paths import data_root
 from geo._schema import GAZETTEER, bom_problem, require
-from geo.boundaries import check_adcodes, is_adcode
+from geo.boundaries import check_adcodes, check_collection, is_adcode
 from geo.errors import BoundaryError, DataError, UnknownNameError
 
 __all__ = [
@@ -530,12 +530,12 @@ def _layer_units(path: Path) -> dict[str, str] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        features = data["features"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         reason = type(exc).__name__
         raise BoundaryError(
             f"boundary layer {path} cannot be read as GeoJSON ({reason}); {_LAYER_FIX}"
         ) from None
+    features = check_collection(data, source=path)
     props = [f.get("properties") if isinstance(f, dict) else None for f in features]
     props = [p if isinstance(p, dict) else {} for p in props]
     check_adcodes([p.get("adcode") for p in props], source=path)
