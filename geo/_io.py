@@ -65,7 +65,7 @@ _LEFTOVER = re.compile(r"\.(tmp|old)-(\d+)-[0-9a-f]+$")
 
 def _name_max(path: Path) -> int:
     for folder in (path, *path.parents):
-        if folder.is_dir():
+        if os.path.isdir(folder):  # never raises, even for a name that is too long
             with contextlib.suppress(OSError, ValueError):
                 return int(os.pathconf(folder, "PC_NAME_MAX"))
             break
@@ -206,17 +206,17 @@ def output_folder(out: str | os.PathLike[str], *, merge: bool = False) -> Path:
     if not raw.strip():
         raise OutputError("--out is empty; give a folder name, e.g. --out atlas")
     given = Path(raw)
-    if given.exists() and not given.is_dir():
-        raise OutputError(f"output '{given}' exists and is not a folder; choose another --out")
-    target = Path(os.path.realpath(raw))
-    name_max = _name_max(target)
-    for part in target.parts:
+    name_max = _name_max(Path(os.path.abspath(raw)))
+    for part in given.parts:
         size = len(part.encode("utf-8", "surrogateescape"))
         if size > name_max:
             raise OutputError(
                 f"--out name '{part[:24]}…' is {size} bytes long, more than the {name_max} "
                 "the file system allows; choose a shorter --out"
             )
+    if given.exists() and not given.is_dir():
+        raise OutputError(f"output '{given}' exists and is not a folder; choose another --out")
+    target = Path(os.path.realpath(raw))
     if not merge:
         cwd = Path.cwd().resolve()
         if target == cwd or target in cwd.parents:
@@ -405,12 +405,14 @@ def atomic_dir(target: str | os.PathLike[str], *, merge: bool = False) -> Iterat
         shutil.rmtree(tmp, ignore_errors=True)
         if created:
             shutil.rmtree(target, ignore_errors=True)
+        # a writer may have wrapped the OSError already (with the temporary folder's name)
+        cause = exc if not isinstance(exc, OutputError) else exc.__context__
         if (
-            isinstance(exc, OSError)
-            and not isinstance(exc, OutputError)
-            and (exc.errno in _WRITE_ERRNOS)
+            isinstance(cause, OSError)
+            and not isinstance(cause, OutputError)
+            and cause.errno in _WRITE_ERRNOS
         ):
-            raise _one_line(exc, target) from None
+            raise _one_line(cause, target) from None
         raise
 
 
