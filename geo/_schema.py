@@ -334,8 +334,15 @@ def _type_name(value: Any) -> str:
 
 
 def _show(value: Any) -> str:
-    text = repr(value) if isinstance(value, str | int | float | bool) else _type_name(value)
+    text = repr(value)
     return text if len(text) <= 40 else text[:39] + "…"
+
+
+def _is(value: Any) -> str:
+    """``= 5 is an integer`` for a single value, ``is an array`` for the others."""
+    if isinstance(value, str | int | float | bool):
+        return f"= {_show(value)} is {_type_name(value)}"
+    return f"is {_type_name(value)}"
 
 
 def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None:
@@ -347,7 +354,7 @@ def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None
     t = spec.type
     if t in ("str", "colour"):
         if not isinstance(value, str):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
         elif t == "colour" and not _HEX.fullmatch(value):
             bad(
                 f"= {_show(value)} is not a hex colour (no url(), names or CSS)",
@@ -370,11 +377,11 @@ def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None
         if isinstance(value, str):
             return
         if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
     elif t in ("int", "float"):
         ok = isinstance(value, int) if t == "int" else isinstance(value, int | float)
         if not ok or isinstance(value, bool):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
         elif not math.isfinite(value):
             bad(f"= {value} is not a finite number")
         elif spec.positive and value <= 0:
@@ -383,10 +390,10 @@ def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None
             bad(f"= {value} is out of range ({spec.lo if spec.lo is not None else 0}..{spec.hi})")
     elif t == "bool":
         if not isinstance(value, bool):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
     elif t == "list":
         if not isinstance(value, list):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
             return
         assert spec.item is not None
         for i, item in enumerate(value, 1):
@@ -398,7 +405,7 @@ def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None
                 _check(item, spec.item, f"{key}[{i}]", where, out)
     elif t == "map":
         if not isinstance(value, dict):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
             return
         assert spec.item is not None
         for k, item in value.items():
@@ -410,7 +417,7 @@ def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None
                 _check(item, spec.item, f"{key}.{k}", where, out)
     elif t == "table":
         if not isinstance(value, dict):
-            bad(f"= {_show(value)} is {_type_name(value)}, expected {_EXPECTED[t]}")
+            bad(f"{_is(value)}, expected {_EXPECTED[t]}")
             return
         for k, sub in spec.fields.items():
             if k in value:

@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -145,7 +146,9 @@ def _read(path: Path) -> gpd.GeoDataFrame:
     if data is not None:
         check_collection(data, source=path)
     try:
-        gdf = gpd.read_file(path, engine="pyogrio")
+        with warnings.catch_warnings():  # a column of the wrong type is named below
+            warnings.filterwarnings("ignore", "Could not parse column", UserWarning)
+            gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BoundaryError(
@@ -346,7 +349,7 @@ def _check_plausible(gdf: gpd.GeoDataFrame, codes: pd.Series, where: str) -> Non
         raise BoundaryError(
             f"{where} has coordinates outside lon {x0}..{x1}, lat {y0}..{y1} for adcode "
             f"{_few(list(codes[out]))} (x {b[i, 0]:.1f}..{b[i, 2]:.1f}, y {b[i, 1]:.1f}.."
-            f"{b[i, 3]:.1f}): are lon and lat swapped? write lon first and rebuild"
+            f"{b[i, 3]:.1f}); are lon and lat swapped? write lon first and rebuild"
         )
 
 
