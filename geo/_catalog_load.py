@@ -694,6 +694,9 @@ def load(
     """Load, validate and build the catalog (see :func:`geo.catalog.read_catalog`)."""
     base = data_root(root)
     folder = base / "concepts"
+    schema = catalog_problems(folder, ontology=ONTOLOGY, layouts=LAYOUTS)
+    if schema:  # values of the wrong type or range: reported before anything reads them
+        raise CatalogError(schema)
     if gazetteer is None:
         from geo.gazetteer import read_gazetteer
 
@@ -717,9 +720,6 @@ def load(
     problems = _Problems()
     if not folder.is_dir():
         raise CatalogError([f"{folder}: the catalog folder is missing; restore layers/concepts/"])
-    schema = catalog_problems(folder, ontology=ONTOLOGY, layouts=LAYOUTS)
-    if schema:  # values of the wrong type or range: reported before anything reads them
-        raise CatalogError(schema)
     kinds, roles, bases, parts = _ontology(folder / ONTOLOGY, problems)
     if problems.lines:  # every element is checked against the ontology: report its problems alone
         raise CatalogError(problems.lines)

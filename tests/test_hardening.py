@@ -609,7 +609,7 @@ ONTOLOGY_CASES = {
     "colour-url": (
         '"#c0392b"',
         '"url(https://evil.example/beacon.png)"',
-        "colour = 'url(https://evil.example/beacon.p… is not a hex colour",
+        "colour = 'url(https://evil.example/beacon.png)' is not a hex colour",
     ),
     "order-string": ("order = 1\n", 'order = "x"\n', "order = 'x' is a string"),
 }
