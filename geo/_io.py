@@ -120,9 +120,30 @@ def clean_leftovers(folder: Path, prefix: str, *, restore: Path | None = None) -
             with contextlib.suppress(OSError):
                 os.replace(path, restore)
                 continue
-        shutil.rmtree(path, ignore_errors=True)
+        remove(path)
         done.append(path)
     return done
+
+
+def remove(folder: Path) -> None:
+    """Delete a folder this module made, its marker last: a removal cut short by a kill leaves
+    a folder that still says whose it is, so the next run can finish the job."""
+    try:
+        entries = list(os.scandir(folder))
+    except OSError:
+        return
+    for entry in entries:
+        if entry.name == MARKER:
+            continue
+        if entry.is_dir(follow_symlinks=False):
+            shutil.rmtree(entry.path, ignore_errors=True)
+        else:
+            with contextlib.suppress(OSError):
+                os.unlink(entry.path)
+    with contextlib.suppress(OSError):
+        os.unlink(folder / MARKER)
+    with contextlib.suppress(OSError):
+        folder.rmdir()
 
 
 def read_manifest(folder: Path) -> set[str] | None:
@@ -316,7 +337,7 @@ def _swap(tmp: Path, target: Path, prefix: str) -> None:
     if target.is_dir() and any(target.iterdir()):
         _refuse_strangers(target)  # again: files may have been added during the build
     if os.path.lexists(target) and _exchange(tmp, target):
-        shutil.rmtree(tmp, ignore_errors=True)  # it now holds the previous output
+        remove(tmp)  # it now holds the previous output
         return
     old = None
     if os.path.lexists(target):
@@ -324,7 +345,7 @@ def _swap(tmp: Path, target: Path, prefix: str) -> None:
         os.replace(target, old)
     os.replace(tmp, target)
     if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+        remove(old)
 
 
 def _merge(tmp: Path, target: Path) -> None:
@@ -353,7 +374,7 @@ def _merge(tmp: Path, target: Path) -> None:
     for rel in new:
         (target / rel).parent.mkdir(parents=True, exist_ok=True)
         os.replace(tmp / rel, target / rel)
-    shutil.rmtree(tmp, ignore_errors=True)
+    remove(tmp)
 
 
 @contextlib.contextmanager
@@ -402,7 +423,7 @@ def atomic_dir(target: str | os.PathLike[str], *, merge: bool = False) -> Iterat
             mark_written(tmp)
             _swap(tmp, target, prefix)
     except BaseException as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
+        remove(tmp)
         if created:
             shutil.rmtree(target, ignore_errors=True)
         # a writer may have wrapped the OSError already (with the temporary folder's name)

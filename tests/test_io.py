@@ -316,10 +316,10 @@ def test_sigkill_at_random_moments_keeps_the_previous_output(previous):
     for moment in sorted(rng.uniform(0.5, seconds * 1.1) for _ in range(4)):
         proc = _build(out)
         try:
-            proc.wait(timeout=moment)
+            proc.communicate(timeout=moment)
         except subprocess.TimeoutExpired:
             proc.send_signal(signal.SIGKILL)
-            proc.wait()
+            proc.communicate()
         # whatever the moment, the folder holds a whole atlas: the previous one (or, killed
         # after the swap, the new one, which the same inputs make byte-identical)
         assert _snapshot(out) == before, f"killed at {moment:.1f} s"
