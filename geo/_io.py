@@ -471,17 +471,21 @@ _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 
 def defuse_cell(value: Any) -> Any:
-    """Prefix a text cell that a spreadsheet would run as a formula with ``'`` (the OWASP rule);
-    other values are returned as they are.
+    """Prefix a text cell that a spreadsheet would run as a formula with ``'`` (the OWASP rule)
+    and write its CRs as ``\\n`` (quoted by the CSV writer, so no row is split); other values
+    are returned as they are.
 
     Examples
     --------
     >>> [defuse_cell(v) for v in ["=1+1", "@SUM(A1)", "-2", "兰州市", 5]]
     ["'=1+1", "'@SUM(A1)", "'-2", '兰州市', 5]
     """
-    if isinstance(value, str) and value.startswith(_FORMULA_START):
-        return "'" + value
-    return value
+    if not isinstance(value, str):
+        return value
+    if value.startswith(_FORMULA_START):
+        value = "'" + value
+    # a bare CR is no line end for the CSV writer, so it would split the row unquoted
+    return value.replace("\r\n", "\n").replace("\r", "\n")
 
 
 def defuse_rows(rows: Iterable[Iterable[Any]]) -> list[list[Any]]:
@@ -493,7 +497,7 @@ def defuse_table(table: Any) -> Any:
     """A copy of a DataFrame with every text cell through :func:`defuse_cell`."""
     out = table.copy()
     for col in out.columns:
-        if out[col].dtype == object or str(out[col].dtype).startswith("string"):
+        if getattr(out[col].dtype, "kind", "") in ("O", "S", "U"):  # object, str, string
             out[col] = out[col].map(defuse_cell)
     return out
 
