@@ -651,8 +651,8 @@ def _catalog_names(catalog: Any, plan: str) -> dict[str, str]:
     if catalog is None:
         return out
     for e in catalog.elements:
-        if e.plan == plan:
-            continue
+        if e.plan == plan or getattr(e, "drafted", False):
+            continue  # its own plan, or another machine draft: link to reviewed elements only
         for n in (e.name, *e.aliases):
             key = _norm(n)
             if len(key) >= 4:
