@@ -54,7 +54,9 @@ def script_json(value: Any) -> str:
     >>> script_json({"b": "</script>", "a": "甘州区"})
     '{"a":"甘州区","b":"\\\\u003c/script\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
     for ch, esc in _JSON_ESCAPES.items():
         text = text.replace(ch, esc)
     return text

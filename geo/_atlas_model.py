@@ -7,6 +7,7 @@ The model is what a page's script reads (as JSON); its shape is documented in
 
 from __future__ import annotations
 
+import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -251,9 +252,32 @@ def drop_overlaps(
     spans: Sequence[tuple[int, int, str, str]],
 ) -> list[tuple[int, int, str, str]]:
     """Keep the longest of overlapping spans (then the earliest; a place before a concept of
-    the same words, so that clicking it flies to the place), sorted by start."""
+    the same words, so that clicking it flies to the place), sorted by start.
+
+    Greedy, longest first, in O(n log n): a span ``(a, b)`` overlaps a kept one ``(c, d)``
+    exactly when ``c < b`` and ``d > a``, so it is enough to know the largest end among the
+    kept spans that start before ``b`` — a prefix maximum over the sorted starts (a Fenwick
+    tree).
+
+    Examples
+    --------
+    >>> drop_overlaps([(0, 2, "unit", "1"), (1, 5, "concept", "c"), (5, 6, "unit", "2")])
+    [(1, 5, 'concept', 'c'), (5, 6, 'unit', '2')]
+    """
+    starts = sorted({s[0] for s in spans})
+    rank = {v: i for i, v in enumerate(starts)}
+    tree = [-1] * (len(starts) + 1)  # 1-based prefix maxima of the kept spans' ends
     kept: list[tuple[int, int, str, str]] = []
     for s in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2] != "unit", s[3])):
-        if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
-            kept.append(s)
+        i, best = bisect.bisect_left(starts, s[1]), -1  # kept spans with start < s[1]
+        while i > 0:
+            best = max(best, tree[i])
+            i -= i & -i
+        if best > s[0]:
+            continue
+        kept.append(s)
+        i = rank[s[0]] + 1
+        while i < len(tree):
+            tree[i] = max(tree[i], s[1])
+            i += i & -i
     return sorted(kept)

@@ -34,6 +34,7 @@ from geo._catalog_types import (
     nearest,
 )
 from geo._paths import data_root
+from geo._schema import catalog_problems
 from geo.boundaries import read_context, read_units
 from geo.corpus import read_corpus
 from geo.errors import AtlasError, CatalogError
@@ -858,6 +859,9 @@ def load(
     """Load, validate and build the catalog (see :func:`geo.catalog.read_catalog`)."""
     base = data_root(root)
     folder = base / "concepts"
+    schema = catalog_problems(folder, ontology=ONTOLOGY, layouts=LAYOUTS)
+    if schema:  # values of the wrong type or range: reported before anything reads them
+        raise CatalogError(schema)
     gazetteer = read_gazetteer(root=root) if gazetteer is None else gazetteer
     corpus = read_corpus(root=root) if corpus is None else corpus
     if units is None:

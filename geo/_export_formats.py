@@ -21,6 +21,7 @@ import shapely
 from geo._export_crs import Target
 from geo._export_kml import write_kml
 from geo._export_styles import qml, sld
+from geo._io import defuse_table
 
 #: Shapefile field names are at most 10 characters: the long names are mapped by this table
 #: (documented in docs/schema.md); names of 10 characters or fewer are kept.
@@ -246,7 +247,7 @@ def write_csv(frame: Any, stem: str, job: Job) -> None:
         (job.folder / f"{stem}.prj").write_text(prj + "\n", encoding="utf-8")
     else:
         table = frame
-    table.to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
+    defuse_table(table).to_csv(path, index=False, encoding="utf-8-sig", lineterminator="\n")
     (job.folder / f"{stem}.csvt").write_text(_csvt(table, wkt), encoding="utf-8")
 
 

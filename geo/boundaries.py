@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -93,6 +94,10 @@ COLUMNS: tuple[str, ...] = (
 #: Columns that every layer must have (``seat_source`` is informative).
 REQUIRED: tuple[str, ...] = COLUMNS[:-1]
 
+#: Where the units (Gansu and its neighbours) can lie, as ((lon min, lon max), (lat min, lat
+#: max)): wider than the data, so only swapped lon/lat or a projected CRS falls outside.
+PLAUSIBLE = ((70.0, 140.0), (15.0, 55.0))
+
 #: Decimals kept for coordinates (1e-6 degree is about 0.1 m).
 COORD_DIGITS = 6
 
@@ -110,11 +115,48 @@ def _folder(root: str | os.PathLike[str] | None) -> Path:
     return data_root(root) / "boundaries"
 
 
+def check_collection(data: Any, *, source: str | os.PathLike[str]) -> list[Any]:
+    """Check the JSON of a layer before it is read as a table; return its features.
+
+    It must be a FeatureCollection whose ``features`` is a list; a ``crs`` member (RFC 7946
+    has none) must name a CRS that exists (a wrong but real one is named by
+    :func:`validate_units`).
+    """
+    where = f"boundary layer {source}"
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        shown = (
+            "missing"
+            if not isinstance(data, dict) or "features" not in data
+            else (f"features = {json.dumps(features)[:20]}")
+        )
+        raise BoundaryError(f"{where} is not a FeatureCollection ({shown}); {_FIX}")
+    crs = data.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        try:
+            pyproj.CRS.from_user_input(name)
+        except (pyproj.exceptions.CRSError, TypeError):
+            raise BoundaryError(
+                f"{where} declares an unknown CRS {str(name)[:40]!r}; write WGS84 lon/lat "
+                "without a crs member (RFC 7946)"
+            ) from None
+    return features
+
+
 def _read(path: Path) -> gpd.GeoDataFrame:
     if not path.is_file():
         raise BoundaryError(f"boundary layer {path} not found; {_FIX} or pass root=")
     try:
-        gdf = gpd.read_file(path, engine="pyogrio")
+        data = json.loads(path.read_bytes())
+    except ValueError:
+        data = None  # not JSON at all: pyogrio names the reason below
+    if data is not None:
+        check_collection(data, source=path)
+    try:
+        with warnings.catch_warnings():  # a column of the wrong type is named below
+            warnings.filterwarnings("ignore", "Could not parse column", UserWarning)
+            gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BoundaryError(
@@ -248,6 +290,12 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
     missing = [c for c in (*REQUIRED, "geometry") if c not in gdf.columns]
     if missing:
         raise BoundaryError(f"{where} lacks the column(s) {', '.join(missing)}; {_FIX}")
+    if gdf.geometry.has_z.any():
+        codes_z = list(gdf["adcode"][gdf.geometry.has_z.to_numpy()])
+        raise BoundaryError(
+            f"{where} has 3D coordinates (x, y, z) for adcode {_few(codes_z)}; drop the z "
+            "values (shapely.force_2d) and rebuild"
+        )
     if gdf.crs is None:
         raise BoundaryError(f"{where} has no CRS; set it with gdf.set_crs(4326) if it is WGS84")
     if gdf.crs.to_epsg() != 4326:
@@ -263,6 +311,15 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
         raise BoundaryError(
             f"{where} has duplicate adcodes {_few(dups)} within one level; keep one row each"
         )
+    for col in ("area_km2", "seat_lon", "seat_lat"):
+        values = pd.to_numeric(gdf[col], errors="coerce")
+        bad = ~np.isfinite(values.to_numpy(dtype=float)) & gdf[col].notna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise BoundaryError(
+                f"{where} has {col} = {str(gdf[col].iloc[i])[:20]!r} for adcode "
+                f"{_few(list(codes[bad]))}, not a finite number; write a number and rebuild"
+            )
     geoms = gdf.geometry.to_numpy()
     missing_geom = [c for c, g in zip(codes, geoms, strict=True) if g is None or g.is_empty]
     if missing_geom:
@@ -276,6 +333,7 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
             f"{where} has non-polygonal geometry for adcode {_few(not_poly)}; "
             "units must be Polygon or MultiPolygon"
         )
+    _check_plausible(gdf, codes, where)
     invalid = np.flatnonzero(~shapely.is_valid(geoms))
     if invalid.size:
         i = int(invalid[0])
@@ -283,6 +341,23 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
         raise BoundaryError(
             f"{where} has invalid geometry for adcode {_few([codes.iloc[j] for j in invalid])}"
             f" ({reason}); repair it with shapely.make_valid and rebuild"
+        )
+
+
+def _check_plausible(gdf: gpd.GeoDataFrame, codes: pd.Series, where: str) -> None:
+    """Coordinates (and seats) outside :data:`PLAUSIBLE` mean swapped lon/lat or another CRS."""
+    (x0, x1), (y0, y1) = PLAUSIBLE
+    b = shapely.bounds(gdf.geometry.to_numpy())
+    sx = pd.to_numeric(gdf["seat_lon"], errors="coerce").to_numpy(dtype=float)
+    sy = pd.to_numeric(gdf["seat_lat"], errors="coerce").to_numpy(dtype=float)
+    out = (b[:, 0] < x0) | (b[:, 2] > x1) | (b[:, 1] < y0) | (b[:, 3] > y1)
+    out |= (sx < x0) | (sx > x1) | (sy < y0) | (sy > y1)
+    if out.any():
+        i = int(np.flatnonzero(out)[0])
+        raise BoundaryError(
+            f"{where} has coordinates outside lon {x0}..{x1}, lat {y0}..{y1} for adcode "
+            f"{_few(list(codes[out]))} (x {b[i, 0]:.1f}..{b[i, 2]:.1f}, y {b[i, 1]:.1f}.."
+            f"{b[i, 3]:.1f}); are lon and lat swapped? write lon first and rebuild"
         )
 
 

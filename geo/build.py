@@ -23,7 +23,7 @@ from __future__ import annotations
 import os
 from pathlib import Path
 
-from geo._io import atomic_dir, write_json
+from geo._io import atomic_dir, output_folder, write_json
 from geo._paths import DEFAULT_OUT
 from geo.atlas import write_atlas
 from geo.corpus import write_corpus
@@ -61,6 +61,7 @@ def build(
         The files written, relative to ``out``, sorted.
     """
     out = Path(out)
+    output_folder(out)  # refuse a folder it may not replace before the whole build runs
     inputs = read_inputs(root) if inputs is None else inputs
     with atomic_dir(out) as tmp:
         write_atlas(

@@ -227,7 +227,10 @@ def element_records(
 
 def dumps_records(records: Sequence[Mapping[str, Any]]) -> str:
     """Serialize records deterministically (sorted keys, UTF-8 text, trailing newline)."""
-    return json.dumps(list(records), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(list(records), ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+        + "\n"
+    )
 
 
 def describe_element(catalog: Catalog, id: str) -> str:

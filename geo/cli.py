@@ -15,18 +15,20 @@ from __future__ import annotations
 import argparse
 import inspect
 import json
+import signal
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any
 
 from geo import __version__
+from geo._io import printable, signals_as_errors
 from geo._paths import DEFAULT_OUT
 from geo.boundaries import ALL_LEVELS, unit_records, write_layers
 from geo.catalog import describe_element, element_records
 from geo.corpus import parse_text, read_corpus, unregistered_texts
 from geo.draft import draft_plan, draft_report, write_draft
-from geo.errors import AtlasError, OutputError, UnknownNameError
+from geo.errors import AtlasError, Interrupted, OutputError, UnknownNameError
 from geo.export import CRSS, FORMATS, LAYERS, export
 from geo.figure import FORMATS as FIGURE_FORMATS
 from geo.figure import render_figure
@@ -48,7 +50,7 @@ def _given(**options: Any) -> dict[str, Any]:
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
 def _warn_unregistered(root: Path | None) -> None:
@@ -640,9 +642,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.run(args))
+        with signals_as_errors():
+            return int(args.run(args))
     except AtlasError as exc:
-        print(f"gansu-atlas: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"gansu-atlas: error: {printable(str(exc))}", file=sys.stderr)
+        return int(getattr(exc, "status", 2))
+    except KeyboardInterrupt:  # before the handlers were in place
+        print(f"gansu-atlas: error: {Interrupted(signal.SIGINT)}", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:  # e.g. `gansu-atlas provisions --json | head`
         return 0

@@ -94,8 +94,9 @@ from geo._corpus_records import (
     _squash,
     provision_record,
 )
-from geo._io import dumps_json, write_text
+from geo._io import defuse_rows, dumps_json, write_text
 from geo._paths import data_root
+from geo._schema import BOM, PLANS, bom_problem, require
 from geo.errors import DataError, PlanTextError
 
 __all__ = [
@@ -123,14 +124,34 @@ PLANS_DIR = "plans"
 # --- reading files -----------------------------------------------------------------------------
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """``UTF-32`` or ``UTF-16`` if ``data`` starts with their byte-order mark (UTF-32 first: its
+    little-endian mark begins with UTF-16's), or is UTF-32 without one
+    (``UTF-32LE``/``UTF-32BE``); else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:4096]
+    if len(head) < 8 or len(head) % 4:
+        return None
+    if not any(head[2::4] + head[3::4]):  # no mark: iconv needs the byte order
+        return "UTF-32LE"
+    if not any(head[0::4] + head[1::4]):
+        return "UTF-32BE"
+    return None
+
+
 def _decode(data: bytes, name: str) -> str:
     """Decode a plan text or raise :class:`PlanTextError` naming the file and the fix."""
-    if not data.strip():
-        raise PlanTextError(f"plan text '{name}' is empty; give a UTF-8 text with paragraphs")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not data.removeprefix(BOM).strip():
+        only = " (it holds only a byte-order mark)" if data.startswith(BOM) else ""
+        raise PlanTextError(f"plan text '{name}' is empty{only}; give a UTF-8 text with paragraphs")
+    wide = _wide_encoding(data)
+    if wide:
         raise PlanTextError(
-            f"plan text '{name}' is UTF-16, not UTF-8; convert it with "
-            f"iconv -f UTF-16 -t UTF-8 '{name}' > plan.txt"
+            f"plan text '{name}' is {wide}, not UTF-8; convert it with "
+            f"iconv -f {wide} -t UTF-8 '{name}' > plan.txt"
         )
     if b"\x00" in data or sum(b < 9 or 13 < b < 32 for b in data[:4096]) > 8:
         raise PlanTextError(
@@ -167,14 +188,19 @@ def _read_bytes(path: Path) -> bytes:
 def _metadata(root: Path) -> dict[str, object]:
     path = root / PLANS_DIR / METADATA
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        bom = bom_problem(raw, file=f"'{path}'")
+        if bom:
+            raise DataError(bom)
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise DataError(
             f"'{path}' is missing; the plan corpus needs it (restore layers/plans/{METADATA})"
         ) from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise DataError(f"'{path}' is not valid TOML ({exc}); fix the file") from None
+    require(data, PLANS, file=f"'{path}'", what="corpus metadata")
+    return data
 
 
 def _stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -527,6 +553,6 @@ def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(flat_rows(corpus))
+    writer.writerows(defuse_rows(flat_rows(corpus)))
     csv_path = write_text(path.with_suffix(".csv"), buf.getvalue())
     return [json_path, csv_path]

