@@ -27,7 +27,7 @@ from geo._paths import DEFAULT_OUT
 from geo.boundaries import ALL_LEVELS, unit_records, write_layers
 from geo.catalog import describe_element, element_records
 from geo.corpus import parse_text, read_corpus, unregistered_texts
-from geo.draft import draft_plan, draft_report, write_draft
+from geo.draft import draft_plan, draft_report
 from geo.errors import AtlasError, Interrupted, OutputError, UnknownNameError
 from geo.export import CRSS, FORMATS, LAYERS, export
 from geo.figure import FORMATS as FIGURE_FORMATS
@@ -36,7 +36,7 @@ from geo.gazetteer import read_gazetteer
 from geo.inputs import read_inputs
 from geo.intake import add_plan
 from geo.links import links_records, place_provisions
-from geo.review import REVIEWED, accept_element
+from geo.review import REVIEWED, accept_element, save_draft
 
 
 def _default(func: Callable[..., Any], name: str) -> Any:
@@ -491,7 +491,7 @@ def _run_draft(args: argparse.Namespace) -> int:
         catalog=inputs.catalog,
         root=inputs.root,
     )
-    paths = write_draft(draft, root=inputs.root, corpus=inputs.corpus)
+    paths = save_draft(draft, inputs=inputs)
     if args.json:
         _print_json(
             {

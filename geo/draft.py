@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo._io import replace_bytes
 from geo._paths import data_root
 from geo.corpus import Corpus, Provision
 from geo.errors import DataError
@@ -1342,8 +1343,6 @@ def write_draft(
     draft: Draft, *, root: str | os.PathLike[str] | None = None, corpus: Corpus | None = None
 ) -> list[Path]:
     """Write ``concepts/drafts/<PLAN>.toml`` and ``<PLAN>.md`` under the data root (atomic)."""
-    from geo.intake import _replace
-
     folder = data_root(root) / "concepts" / "drafts"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -1352,6 +1351,6 @@ def write_draft(
         (f"{draft.plan}.md", draft_report(draft)),
     ):
         path = folder / name
-        _replace(path, text.encode("utf-8"))
+        replace_bytes(path, text.encode("utf-8"))
         paths.append(path)
     return paths

@@ -32,14 +32,17 @@ from typing import Any
 
 import pandas as pd
 
+from geo._catalog_load import SITES
 from geo._catalog_types import DRAFTS, nearest
+from geo._io import replace_bytes
 from geo._paths import data_root
 from geo.catalog import read_catalog
 from geo.errors import CatalogError, UnknownNameError
-from geo.inputs import read_inputs
-from geo.intake import _replace, _toml_value
+from geo.inputs import Inputs, read_inputs
+from geo.draft import Draft, draft_toml, write_draft
+from geo.intake import _toml_value
 
-__all__ = ["REVIEWED", "Accepted", "accept_element"]
+__all__ = ["REVIEWED", "Accepted", "accept_element", "check_catalog", "save_draft"]
 
 #: The bases a reviewed member may get (``external`` needs a source: edit the file for it).
 REVIEWED = ("stated", "implied", "inferred")
@@ -190,16 +193,27 @@ def accept_element(
     new_draft = text
     for s, e in reversed(spans):
         new_draft = new_draft[:s] + new_draft[e:]
-    _check(base, {curated.name: new_curated, f"{DRAFTS}/{path.name}": new_draft})
-    _replace(curated, new_curated.encode("utf-8"))
-    _replace(path, new_draft.encode("utf-8"))
+    check_catalog(read_inputs(base), {curated.name: new_curated, f"{DRAFTS}/{path.name}": new_draft})
+    replace_bytes(curated, new_curated.encode("utf-8"))
+    replace_bytes(path, new_draft.encode("utf-8"))
     return Accepted(ids=tuple(moved), plan=plan, basis=basis, curated=curated, draft=path)
 
 
-def _check(base: Path, changed: Mapping[str, str]) -> None:
-    """Load the catalog of ``base`` with the files ``changed`` (relative to ``concepts/``)
-    replaced: raise its :class:`CatalogError` when any check fails."""
-    inputs = read_inputs(base)
+def save_draft(draft: Draft, *, inputs: Inputs) -> list[Path]:
+    """Write a plan's draft (:func:`geo.draft.write_draft`) once the catalog loads with it.
+
+    A draft the loader would refuse is never written, so ``build`` keeps working: the
+    :class:`CatalogError` names the file, the element and the problem.
+    """
+    text = draft_toml(draft, corpus=inputs.corpus)
+    check_catalog(inputs, {f"{DRAFTS}/{draft.plan}.toml": text})
+    return write_draft(draft, root=inputs.root, corpus=inputs.corpus)
+
+
+def check_catalog(inputs: Inputs, changed: Mapping[str, str]) -> None:
+    """Load the catalog of ``inputs.root`` with the files ``changed`` (relative to
+    ``concepts/``) replaced or added: raise its :class:`CatalogError` when any check fails."""
+    base = inputs.root
     levels = [inputs.units[["adcode", "level"]], inputs.context[["adcode", "level"]]]
     with tempfile.TemporaryDirectory(prefix="gansu-accept-") as tmp:
         trial = Path(tmp) / "concepts"
@@ -211,9 +225,8 @@ def _check(base: Path, changed: Mapping[str, str]) -> None:
                 os.symlink(p.resolve(), trial / rel)
         for rel, text in changed.items():
             (trial / rel).write_text(text, encoding="utf-8")
-        for extra in ("sites.toml",):
-            if (base / extra).is_file():
-                os.symlink((base / extra).resolve(), Path(tmp) / extra)
+        if (base / SITES).is_file():
+            os.symlink((base / SITES).resolve(), Path(tmp) / SITES)
         read_catalog(
             root=tmp,
             gazetteer=inputs.gazetteer,
