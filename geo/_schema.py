@@ -66,6 +66,9 @@ class Spec:
     #: ``label_key`` field, else its number).
     label: str = ""
     label_key: str = ""
+    #: Another shape the value may take instead, e.g. a site given by name (a string) where a
+    #: table is the other choice; a value of ``alt.type`` is checked against ``alt``.
+    alt: Spec | None = None
 
 
 def _s(example: str = '"…"', **kw: Any) -> Spec:
@@ -80,6 +83,38 @@ def _table(fields: Mapping[str, Spec], example: str = "{ … }") -> Spec:
     return Spec("table", fields=fields, example=example)
 
 
+_SITE_FIELDS = {
+    "lon": Spec("float", lo=-180, hi=180, example="103.8"),
+    "lat": Spec("float", lo=-90, hi=90, example="36.06"),
+    "basis": _s('"inferred"'),
+    "source": _s(),
+    "precision_deg": Spec("float", positive=True, hi=10, example="0.05"),
+}
+_SITE = _table(
+    _SITE_FIELDS,
+    example='{ lon = 103.8, lat = 36.06, basis = "inferred", source = "…", precision_deg = 0.05 }',
+)
+_QUOTE = _table(
+    {"text": _s(), "provision": _s('"lz-3-p1"')}, example='{ text = "…", provision = "lz-3-p1" }'
+)
+
+#: ``layers/sites.toml``: named sub-county places, one ``[[site]]`` each.
+SITES = _table(
+    {
+        "site": Spec(
+            "list",
+            label="site",
+            label_key="name",
+            example="[[site]] tables",
+            item=_table(
+                {"name": _s('"山丹马场"'), "adcode": _s('"620725"'), **_SITE_FIELDS},
+                example='{ name = "…", adcode = "620725", lon = …, lat = …, basis = "inferred", '
+                'source = "…", precision_deg = 0.05 }',
+            ),
+        )
+    }
+)
+
 _MEMBER = _table(
     {
         "name": _s(),
@@ -88,21 +123,13 @@ _MEMBER = _table(
         "source": _s(),
         "partial": Spec("bool", example="true"),
         "level": _s('"county"'),
-        "site": _table(
-            {
-                "lon": Spec("float", lo=-180, hi=180, example="103.8"),
-                "lat": Spec("float", lo=-90, hi=90, example="36.06"),
-                "basis": _s('"inferred"'),
-                "source": _s(),
-                "precision_deg": Spec("float", positive=True, hi=10, example="0.05"),
-            },
-            example='{ lon = 103.8, lat = 36.06, basis = "inferred", source = "…", '
-            "precision_deg = 0.05 }",
+        "site": Spec(
+            "table",
+            fields=_SITE.fields,
+            example=_SITE.example,
+            alt=_s('"山丹马场" (a [[site]] of layers/sites.toml)'),
         ),
-        "quote": _table(
-            {"text": _s(), "provision": _s('"lz-3-p1"')},
-            example='{ text = "…", provision = "lz-3-p1" }',
-        ),
+        "quote": _QUOTE,
     },
     example='{ name = "…", role = "member", basis = "stated" }',
 )
@@ -355,6 +382,8 @@ def _check(value: Any, spec: Spec, key: str, where: str, out: list[str]) -> None
     def bad(what: str, fix: str | None = None) -> None:
         out.append(f"{where}: {key} {what}; {fix or f'write {key} = {spec.example}'}")
 
+    if spec.alt is not None and isinstance(value, str) and spec.alt.type == "str":
+        spec = spec.alt
     t = spec.type
     if t in ("str", "colour"):
         if not isinstance(value, str):
@@ -543,6 +572,16 @@ def catalog_problems(folder: Path, *, ontology: str, layouts: str) -> list[str]:
                     elements.append(e)
                     if isinstance(e.get("id"), str):
                         file_of.setdefault(e["id"], name)
+    sites = folder.parent / "sites.toml"  # the named sites members may point to
+    if sites.is_file():
+        try:
+            raw = sites.read_bytes()
+            data = tomllib.loads(raw.decode("utf-8"))
+        except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+            data = None  # the loader reports it
+        if data is not None:
+            out += [p for p in [bom_problem(raw, file=sites.name)] if p]
+            out += problems(data, SITES, file=sites.name)
     if not out:
         out += parts_depth_problems(elements, file_of=file_of)
     return out

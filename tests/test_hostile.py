@@ -564,3 +564,16 @@ def test_figure_of_the_hostile_layout(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 0, err
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_huge_hash_is_cut_before_it_reaches_the_panel(hostile_build, browser):
+    """A 100 KB hash (a link pasted whole, or an attack) is not echoed into the panel."""
+    h, out = hostile_build
+    s = open_page(browser, out / f"{h.layout}.html")
+    goto_hash(s, "#concept=" + "甘" * 100_000)
+    text = panel_text(s)
+    assert "甘" * 100 in text  # the unknown id is still named, so the reader sees what came
+    assert len(text) < 5_000
+    assert_clean(s)
