@@ -249,9 +249,7 @@ def index_html(
     for lay in catalog.layouts:
         plan = plans.get(lay.plan)
         key = _DRAFTS if getattr(lay, "draft", False) else _period(plan)
-        period = periods.setdefault(
-            key, {"label": key[1], "plans": {}, "draft": key == _DRAFTS}
-        )
+        period = periods.setdefault(key, {"label": key[1], "plans": {}, "draft": key == _DRAFTS})
         group = period["plans"].setdefault(
             lay.plan,
             {

@@ -37,9 +37,9 @@ from geo._catalog_types import DRAFTS, nearest
 from geo._io import replace_bytes
 from geo._paths import data_root
 from geo.catalog import read_catalog
+from geo.draft import Draft, draft_toml, write_draft
 from geo.errors import CatalogError, UnknownNameError
 from geo.inputs import Inputs, read_inputs
-from geo.draft import Draft, draft_toml, write_draft
 from geo.intake import _toml_value
 
 __all__ = ["REVIEWED", "Accepted", "accept_element", "check_catalog", "save_draft"]
@@ -186,14 +186,16 @@ def accept_element(
     curated = folder / f"{plan}.toml"
     head = "" if curated.is_file() else f"# Concepts of plan {plan}, reviewed from its draft.\n"
     old = curated.read_text(encoding="utf-8") if curated.is_file() else head
-    new_curated = old.rstrip("\n") + "\n" + "".join(
-        _reviewed(tables[x], basis, top=x == id) for x in moved
+    new_curated = (
+        old.rstrip("\n") + "\n" + "".join(_reviewed(tables[x], basis, top=x == id) for x in moved)
     )
     spans = [(s, e) for s, e, d in blocks if str(d.get("id")) in moved]
     new_draft = text
     for s, e in reversed(spans):
         new_draft = new_draft[:s] + new_draft[e:]
-    check_catalog(read_inputs(base), {curated.name: new_curated, f"{DRAFTS}/{path.name}": new_draft})
+    check_catalog(
+        read_inputs(base), {curated.name: new_curated, f"{DRAFTS}/{path.name}": new_draft}
+    )
     replace_bytes(curated, new_curated.encode("utf-8"))
     replace_bytes(path, new_draft.encode("utf-8"))
     return Accepted(ids=tuple(moved), plan=plan, basis=basis, curated=curated, draft=path)
