@@ -17,6 +17,7 @@ from pathlib import Path
 import pyogrio
 import pytest
 
+import geo.review
 from geo._atlas_html import unpack_texts
 from geo.catalog import read_catalog
 from geo.cli import main
@@ -92,19 +93,16 @@ def test_add_plan_registers_and_draft_writes_the_catalog_schema(flow):
     assert "五位一体" not in names and "三区三线" not in names and "四个全面" not in names
 
 
-def test_draft_is_not_written_when_the_catalog_would_refuse_it(capsys, tmp_path):
+def test_draft_is_not_written_when_the_catalog_would_refuse_it(capsys, tmp_path, monkeypatch):
     root = _copy(tmp_path)
     assert run(capsys, "add-plan", str(PLAN), "--id", ID, "--root", str(root))[0] == 0
-    # a curated element already holds the drafter's first id with a bad quote: refused
-    (root / "concepts" / f"{ID}.toml").write_text(
-        '[[element]]\nid = "lintao_x"\nname = "x"\nname_en = "x"\nplan = "lintao"\n'
-        'kind = "zone"\nmembers = [{ name = "临洮县", role = "member", basis = "drafted" }]\n'
-        'quotes = [{ text = "一心两翼三片区", provision = "lintao-2.1-p1" }]\n',
-        encoding="utf-8",
-    )
-    code, out, err = run(capsys, "draft", ID, "--root", str(root))
+    # a draft the loader refuses (a member the text does not quote): never written
+    bad = _element("lintao_a", "drafted", quote=', quote = { text = "临洮新区", provision = '
+                   '"lintao-2.1-p2" }')  # fmt: skip
+    monkeypatch.setattr(geo.review, "draft_toml", lambda draft, corpus: bad)
+    code, _, err = run(capsys, "draft", ID, "--root", str(root))
     assert code == 2 and "Traceback" not in err
-    assert "lintao.toml" in err and "drafted" in err
+    assert "drafts/lintao.toml" in err and "临洮新区" in err
     assert not (root / "concepts" / "drafts" / f"{ID}.toml").exists()
 
 
