@@ -96,12 +96,12 @@ def _run_build(args: argparse.Namespace) -> int:
     # lazy: the page renderer (folium, jinja2) is needed by `build` only
     from geo.build import build
 
-    _warn_unregistered(args.root)
     written = build(
         **_given(out=args.out, root=args.root), offline=args.offline, tianditu=args.tianditu
     )
     for path in written:
         print(path)
+    _warn_unregistered(args.root)  # after the build: a bad data root is reported by the build
     return 0
 
 
@@ -155,9 +155,9 @@ def _add_provisions(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_provisions(args: argparse.Namespace) -> int:
+    corpus = parse_text(args.file) if args.file is not None else read_corpus(root=args.root)
     if args.file is None:
         _warn_unregistered(args.root)
-    corpus = parse_text(args.file) if args.file is not None else read_corpus(root=args.root)
     if args.provisions_action == "show":
         prov = corpus.get(args.id)
         if args.json:
