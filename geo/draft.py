@@ -1064,6 +1064,13 @@ def _define_part(
     # 3. a run of paragraphs or a box under a heading that names the part
     for lbl in sorted(labels):
         heads = [i for i, _, _ in quoted.get(lbl, ()) if provs[i].kind == "heading"]
+        if not heads:  # the heading names this part alone, without quotes: 第二节 三片区
+            others = [u for u, _ in first.units if u != lbl]
+            heads = [
+                i
+                for i, p in enumerate(provs)
+                if p.kind == "heading" and lbl in p.text and not any(u in p.text for u in others)
+            ]
         run = _run_items([p for i in heads for p in _section(provs, i)], vocab)
         if not run and first.counted:  # 专栏1 三大经济区发展布局: the box lists them
             boxes = [p for p in provs if p.kind == "box" and lbl in p.text.split("\n", 1)[0]]

@@ -88,6 +88,13 @@ def test_add_plan_registers_and_draft_writes_the_catalog_schema(flow):
     assert {"临洮县", "渭源县", "康乐县"} <= set(members)
     assert all(m["basis"] == "drafted" and m["quote"]["provision"] for m in members.values())
     assert members["临洮县"]["partial"] is True  # 临洮县城区: part of the county, never filled
+    # 三片区: the paragraphs under the heading 第二节 三片区 (no quotes), one element each
+    zones = ["临洮北部片区", "临洮南部片区", "临洮东部片区"]
+    for name in zones:
+        (m,) = elements[name]["members"]
+        assert m["name"] == "临洮县" and m["partial"] is True
+    three = next(e for e in elements.values() if e["name"] == "三片区")
+    assert [elements[z]["id"] for z in zones] == three["parts"]
     # 五位一体, 四个全面 and 三区三线 stand in the text: none is a slogan
     names = " ".join(elements)
     assert "五位一体" not in names and "三区三线" not in names and "四个全面" not in names
