@@ -18,6 +18,7 @@ from typing import Any
 import pandas as pd
 
 from geo._catalog_types import (
+    DRAFTS,
     GEOMETRY_TYPES,
     MEMBER_LEVELS,
     Basis,
@@ -58,7 +59,9 @@ _ELEMENT_KEYS = {
     "id", "name", "name_en", "aliases", "plan", "kind", "parent", "parts", "path", "paths",
     "members", "quotes", "provisions", "notes",
 }  # fmt: skip
-_MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site"}
+_MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site", "quote"}
+#: The basis of every member of a machine draft, and of no curated member.
+DRAFTED = "drafted"
 _SITE_KEYS = {"lon", "lat", "basis", "source", "precision_deg"}
 _NAMED_SITE_KEYS = _SITE_KEYS | {"name", "adcode"}
 _LAYOUT_KEYS = {"id", "name", "name_en", "plan", "elements", "figure", "caption", "notes"}
@@ -407,7 +410,7 @@ class _Loader:
             level = declared or "county"
         return adcodes, level, ok
 
-    def member(self, raw: Any, where: str) -> Member | None:
+    def member(self, raw: Any, where: str, *, draft: bool = False) -> Member | None:
         if not isinstance(raw, Mapping) or "name" not in raw:
             self.problems.add(
                 where, "a member without a name", "write { name = …, role = …, basis = … }"
@@ -432,6 +435,25 @@ class _Loader:
                 where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
             )
             ok = False
+        elif draft and basis != DRAFTED:
+            self.problems.add(
+                where,
+                f"basis {basis!r} in a draft",
+                f"keep basis {DRAFTED!r} here; `gansu-atlas concepts accept ID --basis "
+                f"{basis}` moves a reviewed element into the catalog",
+            )
+            ok = False
+        elif not draft and basis == DRAFTED:
+            self.problems.add(
+                where,
+                f"basis {DRAFTED!r} in the curated catalog",
+                "a reviewed member is stated, implied or inferred: set its basis",
+            )
+            ok = False
+        quote = None
+        if "quote" in raw:
+            quote = self.quote(raw["quote"], where)
+            ok = ok and quote is not None
         source = raw.get("source")
         if basis == "external" and not source:
             self.problems.add(
@@ -475,6 +497,7 @@ class _Loader:
             partial=partial,
             source=str(source) if source else None,
             site=site,
+            quote=quote,
         )
 
     def _holds(self, adcodes: Sequence[str], host: str) -> bool:
@@ -536,7 +559,7 @@ class _Loader:
 
     # one element
 
-    def element(self, raw: Any, file: str) -> dict[str, Any] | None:
+    def element(self, raw: Any, file: str, *, draft: bool = False) -> dict[str, Any] | None:
         if not isinstance(raw, Mapping):
             self.problems.add(file, "an [[element]] that is not a table", "fix the file")
             return None
@@ -568,7 +591,7 @@ class _Loader:
         members: list[Member] = []
         seen: set[str] = set()
         for m in raw.get("members", []) or []:
-            mem = self.member(m, where)
+            mem = self.member(m, where, draft=draft)
             if mem is None:
                 continue
             if mem.name in seen:
@@ -789,6 +812,43 @@ def _layouts(
     return out
 
 
+def _draft_layouts(
+    drafts: Mapping[str, dict[str, Any]], corpus: Any, taken: set[str]
+) -> list[Layout]:
+    """One layout per plan with drafted elements: ``{plan}_draft``, its top elements (those
+    without a drafted parent) with their parts, in file order."""
+    tops: dict[str, list[str]] = {}
+    for eid, d in drafts.items():
+        if d["file"].startswith(DRAFTS + "/") and not d["parent"]:
+            tops.setdefault(d["plan"], []).append(eid)
+    out = []
+    for plan, listed in tops.items():
+        lid = f"{plan}_draft"
+        if lid in taken:
+            continue
+        expanded: list[str] = []
+        for eid in listed:
+            _add_with_parts(eid, drafts, expanded, ())
+        try:
+            title = corpus.plan(plan).title or plan
+        except (KeyError, AtlasError):
+            title = plan
+        out.append(
+            Layout(
+                id=lid,
+                name=f"草案：{title.strip('《》')}",
+                name_en=f"Draft layout of plan {plan} (machine draft, awaiting review)",
+                plan=plan,
+                elements=tuple(expanded),
+                listed=tuple(listed),
+                caption="机器草拟的空间布局，待人工审核 (gansu-atlas draft; review, then "
+                "`gansu-atlas concepts accept ID`)",
+                draft=True,
+            )
+        )
+    return out
+
+
 def load(
     *,
     root: str | os.PathLike[str] | None,
@@ -831,16 +891,22 @@ def load(
     files = sorted(p for p in folder.glob("*.toml") if p.name not in {ONTOLOGY, LAYOUTS})
     if not files:
         problems.add(str(folder), "holds no plan file", "add layers/concepts/{plan}.toml")
+    drafted = sorted((folder / DRAFTS).glob("*.toml"))
     drafts: dict[str, dict[str, Any]] = {}
-    for path in files:
+    curated: set[str] = set()
+    for path in [*files, *drafted]:
+        draft = path.parent.name == DRAFTS and path.parent != folder
+        name = f"{DRAFTS}/{path.name}" if draft else path.name
         data = _read_toml(path, problems)
         extra = set(data) - {"element"}
         if extra:
             problems.add(
-                path.name, f"unknown top-level keys {sorted(extra)}", "use [[element]] tables only"
+                name, f"unknown top-level keys {sorted(extra)}", "use [[element]] tables only"
             )
         for raw in data.get("element", []):
-            d = loader.element(raw, path.name)
+            if draft and isinstance(raw, Mapping) and str(raw.get("id", "")) in curated:
+                continue  # accepted into the curated catalog: the curated element wins
+            d = loader.element(raw, name, draft=draft)
             if d is None or not d["id"]:
                 continue
             if d["id"] in drafts:
@@ -850,8 +916,11 @@ def load(
                 )
                 continue
             drafts[d["id"]] = d
+            if not draft:
+                curated.add(d["id"])
     _check_structure(drafts, kinds, problems)
     layouts = _layouts(folder / LAYOUTS, drafts, corpus, loader.plans, problems)
+    layouts += _draft_layouts(drafts, corpus, {lay.id for lay in layouts})
     if problems.lines:
         raise CatalogError(problems.lines)
     elements = _elements(drafts)

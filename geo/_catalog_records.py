@@ -22,8 +22,9 @@ def member_record(m: Member, catalog: Catalog, *, names: Names | None = None) ->
     """The record of one member.
 
     ``{name, adcodes, units, level, role, role_zh, basis, basis_zh, partial}`` and, where
-    present, ``source``, ``via`` (the part an inherited member came from) and ``site``
-    (``{lon, lat, basis, source, precision_deg}``). ``units`` names the adcodes by ``names``
+    present, ``source``, ``via`` (the part an inherited member came from), ``site``
+    (``{lon, lat, basis, source, precision_deg}``) and ``quote`` (``{text, provision}``: a
+    drafted member's own words of the plan). ``units`` names the adcodes by ``names``
     (the adcode itself where ``names`` does not know it).
     """
     names = names or {}
@@ -44,6 +45,8 @@ def member_record(m: Member, catalog: Catalog, *, names: Names | None = None) ->
         rec["via"] = m.via
     if m.site is not None:
         rec["site"] = dataclasses.asdict(m.site)
+    if m.quote is not None:
+        rec["quote"] = {"text": m.quote.text, "provision": m.quote.provision}
     return rec
 
 
@@ -53,7 +56,7 @@ def member_rows(
     """One row per member and adcode, from :func:`member_record` records.
 
     ``{adcode, name, level, role, basis, partial}`` and, where present, ``unit`` (the name
-    ``names`` gives the unit), ``source``, ``site``, ``via``.
+    ``names`` gives the unit), ``source``, ``site``, ``via``, ``quote``.
     """
     rows = []
     for m in members:
@@ -62,7 +65,7 @@ def member_rows(
             row.update({k: m[k] for k in ("name", "level", "role", "basis", "partial")})
             if names is not None and (code, m["level"]) in names:
                 row["unit"] = names[(code, m["level"])]
-            row.update({k: m[k] for k in ("source", "site", "via") if k in m})
+            row.update({k: m[k] for k in ("source", "site", "via", "quote") if k in m})
             rows.append(row)
     return rows
 
@@ -71,7 +74,8 @@ def element_record(e: Element, catalog: Catalog, *, names: Names | None = None) 
     """The record of one element (no geometry).
 
     ``{id, name, name_en, aliases, plan, kind, kind_zh, kind_en, geometry, schematic,
-    members, quotes, provisions, parts, parents, notes, paths}``: ``geometry`` is the kind's
+    drafted, members, quotes, provisions, parts, parents, notes, paths}``: ``drafted`` is true
+    for a machine draft awaiting review (``concepts/drafts/``), ``geometry`` is the kind's
     geometry family (``area``, ``line``, ``point``), ``schematic`` is true for lines,
     ``members`` are :func:`member_record` records, ``quotes`` ``[{text, provision}]``.
     """
@@ -87,6 +91,7 @@ def element_record(e: Element, catalog: Catalog, *, names: Names | None = None) 
         "kind_en": kind.en,
         "geometry": kind.geometry,
         "schematic": kind.geometry == "line",
+        "drafted": e.drafted,
         "members": [member_record(m, catalog, names=names) for m in e.members],
         "quotes": [{"text": q.text, "provision": q.provision} for q in e.quotes],
         "provisions": list(e.provisions),
@@ -106,11 +111,11 @@ def concept_record(
 ) -> dict[str, Any]:
     """The ``gansu-atlas concepts --json`` record of an :func:`element_record`.
 
-    ``{id, name, name_en, aliases, plan, kind, kind_zh, schematic, geometry,
+    ``{id, name, name_en, aliases, plan, kind, kind_zh, schematic, drafted, geometry,
     partial_geometry, members, provisions, quotes, parts, parents, notes}``, with the GeoJSON
     ``geometry`` and ``partial_geometry`` given and the members as :func:`member_rows`.
     """
-    head = ("id", "name", "name_en", "aliases", "plan", "kind", "kind_zh", "schematic")
+    head = ("id", "name", "name_en", "aliases", "plan", "kind", "kind_zh", "schematic", "drafted")
     out: dict[str, Any] = {k: record[k] for k in head}
     out["geometry"] = geometry
     out["partial_geometry"] = partial_geometry

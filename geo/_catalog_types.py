@@ -25,6 +25,10 @@ GEOMETRY_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
 )
 
 
+#: The folder of ``concepts/`` that holds the machine drafts (:mod:`geo.draft`).
+DRAFTS = "drafts"
+
+
 # --- records -----------------------------------------------------------------------------------
 
 
@@ -92,6 +96,14 @@ class Site:
 
 
 @dataclass(frozen=True)
+class Quote:
+    """A verbatim quote and the provision it occurs in (checked on load)."""
+
+    text: str
+    provision: str
+
+
+@dataclass(frozen=True)
 class Member:
     """One member of an element, resolved to adcodes.
 
@@ -108,14 +120,8 @@ class Member:
     source: str | None = None
     site: Site | None = None
     via: str | None = None
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A verbatim quote and the provision it occurs in (checked on load)."""
-
-    text: str
-    provision: str
+    #: the words of the plan that make it a member (drafted members carry their own quote)
+    quote: Quote | None = None
 
 
 @dataclass(frozen=True)
@@ -138,6 +144,11 @@ class Element:
     paths: tuple[tuple[str, ...], ...] = ()
     file: str = ""
 
+    @property
+    def drafted(self) -> bool:
+        """Whether the element is a machine draft (``concepts/drafts/``) awaiting review."""
+        return self.file.startswith(DRAFTS + "/")
+
 
 @dataclass(frozen=True)
 class Layout:
@@ -152,6 +163,8 @@ class Layout:
     caption: str
     figure: str | None = None
     notes: tuple[str, ...] = ()
+    #: a layout made of a plan's drafted elements (``{plan}_draft``), not of ``layouts.toml``
+    draft: bool = False
 
 
 @dataclass(frozen=True)

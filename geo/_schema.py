@@ -546,12 +546,14 @@ def catalog_problems(folder: Path, *, ontology: str, layouts: str) -> list[str]:
     out: list[str] = []
     elements: list[Mapping[str, Any]] = []
     file_of: dict[str, str] = {}
-    for path in sorted(folder.glob("*.toml")):
+    drafts = sorted((folder / "drafts").glob("*.toml"))  # geo.draft's files (_catalog_types)
+    for path in [*sorted(folder.glob("*.toml")), *drafts]:
+        name = f"drafts/{path.name}" if path.parent != folder else path.name
         try:
             raw = path.read_bytes()
         except OSError:
             continue
-        bom = bom_problem(raw, file=path.name)
+        bom = bom_problem(raw, file=name)
         if bom:
             out.append(bom)
             continue
@@ -560,16 +562,16 @@ def catalog_problems(folder: Path, *, ontology: str, layouts: str) -> list[str]:
         except (UnicodeDecodeError, tomllib.TOMLDecodeError):
             continue
         except RecursionError:
-            out.append(f"{path.name}: nests arrays or tables too deeply; flatten the file")
+            out.append(f"{name}: nests arrays or tables too deeply; flatten the file")
             continue
-        spec = KINDS if path.name == ontology else LAYOUTS if path.name == layouts else CONCEPTS
-        out += problems(data, spec, file=path.name)
+        spec = KINDS if name == ontology else LAYOUTS if name == layouts else CONCEPTS
+        out += problems(data, spec, file=name)
         if spec is CONCEPTS and isinstance(data.get("element"), list):
             for e in data["element"]:
                 if isinstance(e, dict):
                     elements.append(e)
                     if isinstance(e.get("id"), str):
-                        file_of.setdefault(e["id"], path.name)
+                        file_of.setdefault(e["id"], name)
     sites = folder.parent / "sites.toml"  # the named sites members may point to
     if sites.is_file():
         try:

@@ -66,7 +66,7 @@ from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo._io import write_text
 from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.catalog import Catalog, Layout, build_geometry, element_record, unit_tags
-from geo.corpus import Corpus
+from geo.corpus import Corpus, citation
 from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
 from geo.gallery import compare_html, index_html, read_comparisons, thumbnails
@@ -122,9 +122,13 @@ def _records(
         "headings": headings,
         "mentions": {pid: [list(s) for s in spans] for pid, spans in sorted(mentions.items())},
         "unit_refs": {str(a): list(dict.fromkeys(p)) for a, p in sorted(links.by_unit.items())},
-        "plans": {p.id: {"title": p.title, "doc": p.document} for p in corpus.plans},
+        # a plan is cited by its title and number: a data root's file names are never shown
+        "plans": {
+            p.id: {"title": p.title, "doc": p.document, "cite": citation(corpus, p.id)}
+            for p in corpus.plans
+        },
         "plan_order": [p.id for p in corpus.plans],
-        "docs": {d.id: {"title": d.title, "file": d.file} for d in corpus.documents},
+        "docs": {d.id: {"title": d.title} for d in corpus.documents},
         "catalog": catalog,
     }
 

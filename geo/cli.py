@@ -26,14 +26,17 @@ from geo._io import printable, signals_as_errors
 from geo._paths import DEFAULT_OUT
 from geo.boundaries import ALL_LEVELS, unit_records, write_layers
 from geo.catalog import describe_element, element_records
-from geo.corpus import parse_text, read_corpus
+from geo.corpus import parse_text, read_corpus, unregistered_texts
+from geo.draft import draft_plan, draft_report
 from geo.errors import AtlasError, Interrupted, OutputError, UnknownNameError
 from geo.export import CRSS, FORMATS, LAYERS, export
 from geo.figure import FORMATS as FIGURE_FORMATS
 from geo.figure import render_figure
 from geo.gazetteer import read_gazetteer
 from geo.inputs import read_inputs
+from geo.intake import add_plan
 from geo.links import links_records, place_provisions
+from geo.review import REVIEWED, accept_element, save_draft
 
 
 def _default(func: Callable[..., Any], name: str) -> Any:
@@ -48,6 +51,16 @@ def _given(**options: Any) -> dict[str, Any]:
 
 def _print_json(data: object) -> None:
     sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
+
+
+def _warn_unregistered(root: Path | None) -> None:
+    """Say which ``.txt`` files in ``plans/`` are not read (no ``plans.toml`` entry)."""
+    for path in unregistered_texts(root=root):
+        print(
+            f"gansu-atlas: warning: {path} has no plans.toml entry and is not read; "
+            f"register it with `gansu-atlas add-plan {path}`",
+            file=sys.stderr,
+        )
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -88,6 +101,7 @@ def _run_build(args: argparse.Namespace) -> int:
     )
     for path in written:
         print(path)
+    _warn_unregistered(args.root)  # after the build: a bad data root is reported by the build
     return 0
 
 
@@ -142,6 +156,8 @@ def _add_provisions(sub: argparse._SubParsersAction) -> None:
 
 def _run_provisions(args: argparse.Namespace) -> int:
     corpus = parse_text(args.file) if args.file is not None else read_corpus(root=args.root)
+    if args.file is None:
+        _warn_unregistered(args.root)
     if args.provisions_action == "show":
         prov = corpus.get(args.id)
         if args.json:
@@ -202,7 +218,20 @@ def _add_concepts(sub: argparse._SubParsersAction) -> None:
         description="List the catalog's elements (一核, 两极, 四带 …); `show ID` prints one.",
     )
     _common(p)
-    p.add_argument("args", nargs="*", metavar="show ID", help="`show ID` prints one element")
+    p.add_argument(
+        "args",
+        nargs="*",
+        metavar="show|accept ID",
+        help="`show ID` prints one element; `accept ID` moves a reviewed drafted element "
+        "(and its parts) from concepts/drafts/ into the curated catalog",
+    )
+    p.add_argument(
+        "--basis",
+        choices=REVIEWED,
+        default=None,
+        help=f"with accept: the reviewed basis of its members (default: "
+        f"{_default(accept_element, 'basis')})",
+    )
     p.add_argument("--json", action="store_true", help="print JSON records with GeoJSON geometry")
     p.add_argument("--plan", default=None, help="only the elements of this plan (e.g. lz)")
     p.add_argument(
@@ -215,11 +244,15 @@ def _add_concepts(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_concepts(args: argparse.Namespace) -> int:
-    if args.args and (args.args[0] != "show" or len(args.args) != 2):
+    if args.args and (args.args[0] not in ("show", "accept") or len(args.args) != 2):
         raise UnknownNameError(
             f"unknown concepts arguments {' '.join(args.args)!r}; use `concepts`, "
-            "`concepts --json` or `concepts show ID`"
+            "`concepts --json`, `concepts show ID` or `concepts accept ID`"
         )
+    if args.args and args.args[0] == "accept":
+        done = accept_element(args.args[1], **_given(basis=args.basis), root=args.root)
+        sys.stdout.write(done.text())
+        return 0
     inputs = read_inputs(args.root)
     catalog = inputs.catalog
     ids = None
@@ -246,7 +279,8 @@ def _run_concepts(args: argparse.Namespace) -> int:
     for e in catalog.elements:
         if ids is None or e.id in ids:
             kind = catalog.kinds[e.kind]
-            print(f"{e.id}\t{kind.zh}\t{e.name}\t{len(e.members)} members")
+            draft = "\tdrafted" if e.drafted else ""
+            print(f"{e.id}\t{kind.zh}\t{e.name}\t{len(e.members)} members{draft}")
     return 0
 
 
@@ -405,6 +439,83 @@ def _run_place(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- add-plan (geo.intake) and draft (geo.draft) ------------------------------------------------
+
+
+def _add_add_plan(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "add-plan",
+        help="register a plan text (UTF-8 .txt) in the data root",
+        description="Copy FILE into plans/ and add its plans.toml entry, after checking that "
+        "it parses; prints what was found (title, number, date) and the lines it skips.",
+    )
+    _common(p)
+    p.add_argument("file", type=Path, metavar="FILE", help="the plan text (UTF-8)")
+    p.add_argument("--id", default=None, help="plan id, ASCII a-z0-9 (default: from the name)")
+    p.add_argument("--title", default=None, help="title (default: the one found in the text)")
+    p.add_argument("--dry-run", action="store_true", help="only report; write nothing")
+    p.add_argument("--json", action="store_true", help="print the report as JSON")
+    p.set_defaults(run=_run_add_plan)
+
+
+def _run_add_plan(args: argparse.Namespace) -> int:
+    report = add_plan(
+        args.file, **_given(id=args.id, title=args.title), root=args.root, dry_run=args.dry_run
+    )
+    if args.json:
+        _print_json(report.as_dict())
+    else:
+        sys.stdout.write(report.text())
+    return 0
+
+
+def _add_draft(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser(
+        "draft",
+        help="draft a plan's spatial layout (slogans, elements, members) for review",
+        description="Write concepts/drafts/PLAN.toml (the catalog's schema, basis drafted) and "
+        "PLAN.md (a readable report) under the data root; `build` then shows the draft.",
+    )
+    _common(p)
+    p.add_argument("plan", metavar="PLAN", help="plan id (see `gansu-atlas provisions`)")
+    p.add_argument("--json", action="store_true", help="print the files and elements as JSON")
+    p.set_defaults(run=_run_draft)
+
+
+def _run_draft(args: argparse.Namespace) -> int:
+    inputs = read_inputs(args.root)
+    draft = draft_plan(
+        args.plan,
+        corpus=inputs.corpus,
+        gazetteer=inputs.gazetteer,
+        catalog=inputs.catalog,
+        root=inputs.root,
+    )
+    paths = save_draft(draft, inputs=inputs)
+    if args.json:
+        _print_json(
+            {
+                "plan": draft.plan,
+                "files": [str(p) for p in paths],
+                "slogans": [
+                    {"id": s.id, "text": s.text, "defined": s.defined, "provision": s.provision}
+                    for s in draft.slogans
+                ],
+                "elements": [
+                    {"id": e.id, "name": e.name, "kind": e.kind, "members": len(e.members)}
+                    for e in draft.elements
+                ],
+                "links": dict(draft.links),
+            }
+        )
+        return 0
+    for path in paths:
+        print(path)
+    print()
+    sys.stdout.write(draft_report(draft))
+    return 0
+
+
 # --- export (geo.export) ---------------------------------------------------------------------
 
 
@@ -506,6 +617,8 @@ _ADDERS = [
     _add_place,
     _add_export,
     _add_figure,
+    _add_add_plan,
+    _add_draft,
 ]
 
 

@@ -40,6 +40,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from geo._io import replace_bytes
 from geo._paths import data_root
 from geo.corpus import Corpus, Provision
 from geo.errors import DataError
@@ -651,8 +652,8 @@ def _catalog_names(catalog: Any, plan: str) -> dict[str, str]:
     if catalog is None:
         return out
     for e in catalog.elements:
-        if e.plan == plan:
-            continue
+        if e.plan == plan or getattr(e, "drafted", False):
+            continue  # its own plan, or another machine draft: link to reviewed elements only
         for n in (e.name, *e.aliases):
             key = _norm(n)
             if len(key) >= 4:
@@ -1063,6 +1064,13 @@ def _define_part(
     # 3. a run of paragraphs or a box under a heading that names the part
     for lbl in sorted(labels):
         heads = [i for i, _, _ in quoted.get(lbl, ()) if provs[i].kind == "heading"]
+        if not heads:  # the heading names this part alone, without quotes: 第二节 三片区
+            others = [u for u, _ in first.units if u != lbl]
+            heads = [
+                i
+                for i, p in enumerate(provs)
+                if p.kind == "heading" and lbl in p.text and not any(u in p.text for u in others)
+            ]
         run = _run_items([p for i in heads for p in _section(provs, i)], vocab)
         if not run and first.counted:  # 专栏1 三大经济区发展布局: the box lists them
             boxes = [p for p in provs if p.kind == "box" and lbl in p.text.split("\n", 1)[0]]
@@ -1342,8 +1350,6 @@ def write_draft(
     draft: Draft, *, root: str | os.PathLike[str] | None = None, corpus: Corpus | None = None
 ) -> list[Path]:
     """Write ``concepts/drafts/<PLAN>.toml`` and ``<PLAN>.md`` under the data root (atomic)."""
-    from geo.intake import _replace
-
     folder = data_root(root) / "concepts" / "drafts"
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
@@ -1352,6 +1358,6 @@ def write_draft(
         (f"{draft.plan}.md", draft_report(draft)),
     ):
         path = folder / name
-        _replace(path, text.encode("utf-8"))
+        replace_bytes(path, text.encode("utf-8"))
         paths.append(path)
     return paths

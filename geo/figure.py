@@ -296,7 +296,8 @@ def _draw(layout: Any, catalog: Any, feats: Any, base: dict[str, Any], plan_titl
     fig.text(0.02, 0.955, str(layout.name), fontsize=16, fontweight="bold", va="top")
     fig.text(0.02, 0.91, str(layout.name_en), fontsize=10, color="#444444", va="top")
     if layout.caption:
-        fig.text(0.02, 0.885, f"原图：{layout.caption}", fontsize=8, color="#666666", va="top")
+        lead = "" if layout.draft else "原图："  # a draft layout has no original figure
+        fig.text(0.02, 0.885, f"{lead}{layout.caption}", fontsize=8, color="#666666", va="top")
     fig.text(
         0.02,
         0.035,

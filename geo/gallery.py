@@ -214,6 +214,10 @@ def read_comparisons(
     return out
 
 
+#: The index section of the machine drafts (``gansu-atlas draft``), after every period.
+_DRAFTS = ("~drafts", "草案 Drafts（机器草拟，待审核 machine drafts awaiting review）")
+
+
 def _period(plan: Any) -> tuple[str, str]:
     """(sort key, label) of a plan's period: its date and the period as the text words it."""
     if plan is None:
@@ -244,8 +248,8 @@ def index_html(
     periods: dict[tuple[str, str], dict[str, Any]] = {}
     for lay in catalog.layouts:
         plan = plans.get(lay.plan)
-        key = _period(plan)
-        period = periods.setdefault(key, {"label": key[1], "plans": {}})
+        key = _DRAFTS if getattr(lay, "draft", False) else _period(plan)
+        period = periods.setdefault(key, {"label": key[1], "plans": {}, "draft": key == _DRAFTS})
         group = period["plans"].setdefault(
             lay.plan,
             {
@@ -269,7 +273,7 @@ def index_html(
             }
         )
     groups = [
-        {"label": v["label"], "plans": list(v["plans"].values())}
+        {"label": v["label"], "plans": list(v["plans"].values()), "draft": v["draft"]}
         for _, v in sorted(periods.items(), key=lambda kv: kv[0][0])
     ]
     return render_template(

@@ -33,6 +33,7 @@ from typing import Any
 
 from geo._corpus_parse import METADATA, _heading, _source_lines
 from geo._corpus_records import _squash
+from geo._io import replace_bytes
 from geo._paths import data_root
 from geo.corpus import PLANS_DIR, _decode, _read_bytes, check_metadata, parse_text, read_corpus
 from geo.errors import DataError, PlanTextError
@@ -443,18 +444,6 @@ def inspect_plan(
     )
 
 
-def _replace(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` atomically (temporary file in the same folder, then rename)."""
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
 def add_plan(
     path_or_text: str | os.PathLike[str],
     *,
@@ -527,9 +516,9 @@ def add_plan(
         (trial / METADATA).write_text(new_meta, encoding="utf-8")
         read_corpus(root=tmp)
     if not target.exists():
-        _replace(target, data)  # a byte-for-byte copy of the source
+        replace_bytes(target, data)  # a byte-for-byte copy of the source
     try:
-        _replace(meta_path, new_meta.encode("utf-8"))
+        replace_bytes(meta_path, new_meta.encode("utf-8"))
     except OSError as exc:
         raise DataError(f"cannot write '{meta_path}' ({exc.strerror}); nothing changed") from None
     return IntakeReport(**{**report.__dict__, "written": True})

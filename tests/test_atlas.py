@@ -591,7 +591,8 @@ def test_a_place_in_a_provision_flies_the_map_there(inputs, built, browser):
     s = open_page(browser, out / ATLAS_PAGE, hash="#provision=lz-3.1-p1")
     text = _panel(s)
     line = inputs.corpus.get("lz-3.1-p1").lines[0][0]
-    assert f"第 {line} 行" in text and "layers/plans/003_" in text
+    assert f"第 {line} 行" in text and "《“十四五”兰州经济圈发展规划》" in text
+    assert "layers/plans" not in text and ".txt" not in text  # cited by title, never by file
     assert " › ".join(inputs.corpus.get("lz-3.1-p1").heading) in text
     place = s.page.locator("#atlas-panel button.atlas-place-unit").first
     assert place.count() == 1

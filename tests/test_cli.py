@@ -43,7 +43,7 @@ def test_every_command_is_declared_once():
     sub = next(a for a in _parser()._actions if a.dest == "command")
     assert set(sub.choices) == {
         "build", "provisions", "concepts", "names", "units", "layers", "links", "place",
-        "export", "figure",
+        "export", "figure", "add-plan", "draft",
     }  # fmt: skip
 
 

@@ -233,28 +233,28 @@ def test_write_draft_is_catalog_schema_and_deterministic(tmp_path: Path, corpus,
     assert "一轴、四圈、多点" in report and "酒嘉双城经济圈" in report
 
 
-def test_drafts_load_through_the_catalog_loader(tmp_path: Path, corpus, gaz, monkeypatch) -> None:
-    """The draft files are the catalog's schema: the loader's checks pass on every seed draft.
-
-    The loader of this branch does not know the member key ``quote`` yet (the integration adds
-    it); the test adds it, and nothing else.
-    """
+def test_drafts_load_through_the_catalog_loader(tmp_path: Path, corpus, gaz) -> None:
+    """The draft files are the catalog's schema: the loader's checks pass on every seed draft
+    written where ``gansu-atlas draft`` writes it (``concepts/drafts/``), and each plan gets
+    its draft layout."""
     import shutil
 
-    import geo._catalog_load as loader
     from geo.catalog import read_catalog
 
-    monkeypatch.setattr(loader, "_MEMBER_KEYS", loader._MEMBER_KEYS | {"quote"})
     root = tmp_path / "layers"
     shutil.copytree(LAYERS, root, ignore=shutil.ignore_patterns("boundaries"))
     (root / "boundaries").symlink_to(LAYERS / "boundaries")
-    for plan in ("lz", "hx", "ldn", "xb13", "lsst"):
+    (root / "concepts" / "drafts").mkdir()
+    plans = ("lz", "hx", "ldn", "xb13", "lsst")
+    for plan in plans:
         d = draft_plan(plan, corpus=corpus, gazetteer=gaz)
-        (root / "concepts" / f"draft_{plan}.toml").write_text(draft_toml(d), encoding="utf-8")
+        path = root / "concepts" / "drafts" / f"{plan}.toml"
+        path.write_text(draft_toml(d), encoding="utf-8")
     catalog = read_catalog(root=root)
-    drafted = [e for e in catalog.elements if "_draft" in e.id]
-    assert drafted
+    drafted = [e for e in catalog.elements if e.drafted]
+    assert drafted and all("_draft" in e.id for e in drafted)
     assert {m.basis for e in drafted for m in e.members} == {"drafted"}
+    assert {lay.id for lay in catalog.layouts if lay.draft} == {f"{p}_draft" for p in plans}
 
 
 def test_unknown_plan_is_one_line(corpus, gaz) -> None:

@@ -141,7 +141,7 @@ atlas.panel = function (s) {
     if (d) p.appendChild(el("p", { class: "atlas-doc" }, atlas.DOC_ZH + " " + pr.doc + ": " + d.title));
     if (d && pr.lines && pr.lines.length) {
       var where = pr.lines.map(function (r) { return r[0] === r[1] ? String(r[0]) : r[0] + "–" + r[1]; }).join(", ");
-      p.appendChild(el("p", { class: "atlas-doc atlas-source-lines" }, "原文 source: layers/plans/" + d.file + " 第 " + where + " 行 line " + where));
+      p.appendChild(el("p", { class: "atlas-doc atlas-source-lines" }, "原文 source: " + ((s.plans.get(pr.plan) || {}).cite || d.title) + " 第 " + where + " 行 line " + where));
     }
     var prh = s.headingOf(pr);
     if (prh.length) p.appendChild(el("p", { class: "atlas-heading" }, prh.join(" › ")));
