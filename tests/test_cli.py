@@ -96,7 +96,12 @@ def test_export_writes_what_it_is_asked_for(capsys, tmp_path):
         capsys, "export", "--out", str(tmp_path), "--format", "csv", "--layer", "provisions"
     )
     assert code == 0
-    assert [Path(p).name for p in out.split()] == ["provisions.csv"]
+    # the table, its column types for GDAL, and the export's README (CRS, field maps)
+    assert [Path(p).name for p in out.split()] == [
+        "README_wgs84.txt",
+        "provisions.csv",
+        "provisions.csvt",
+    ]
 
 
 @pytest.mark.parametrize(

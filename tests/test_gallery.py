@@ -17,18 +17,19 @@ ROOT = Path(__file__).resolve().parent.parent / "layers"
 
 
 @pytest.fixture(scope="module")
-def inputs():
-    return atlas.read_atlas_inputs()
+def page(inputs):
+    """What the pages and their thumbnails are drawn from (the session's inputs, read once)."""
+    return atlas.page_inputs(inputs)
 
 
 @pytest.fixture(scope="module")
-def thumbs(inputs):
-    return thumbnails(inputs["catalog"], inputs["units"], inputs["geometry"])
+def thumbs(page):
+    return thumbnails(page["catalog"], page["units"], page["geometry"])
 
 
-def test_one_thumbnail_per_layout_drawn_from_its_elements(inputs, thumbs):
+def test_one_thumbnail_per_layout_drawn_from_its_elements(page, thumbs):
     base, per = thumbs
-    catalog = inputs["catalog"]
+    catalog = page["catalog"]
     assert list(per) == [lay.id for lay in catalog.layouts]
     assert base.startswith('<symbol id="atlas-base"') and f'viewBox="0 0 {WIDTH} ' in base
     for lay in catalog.layouts:
@@ -44,12 +45,12 @@ def test_one_thumbnail_per_layout_drawn_from_its_elements(inputs, thumbs):
     assert min(nums) >= -1 and max(nums) <= WIDTH + 1
 
 
-def test_thumbnails_are_deterministic(inputs, thumbs):
-    assert thumbnails(inputs["catalog"], inputs["units"], inputs["geometry"]) == thumbs
+def test_thumbnails_are_deterministic(page, thumbs):
+    assert thumbnails(page["catalog"], page["units"], page["geometry"]) == thumbs
 
 
 def test_comparisons_are_read_and_checked(inputs, tmp_path):
-    comps = read_comparisons(inputs["catalog"])
+    comps = read_comparisons(inputs.catalog)
     assert {(c["left"], c["right"]) for c in comps} >= {("xb13_sanda", "scopes_2021")}
     root = tmp_path / "layers"
     shutil.copytree(ROOT / "concepts", root / "concepts")
@@ -60,16 +61,12 @@ def test_comparisons_are_read_and_checked(inputs, tmp_path):
         encoding="utf-8",
     )
     with pytest.raises(CatalogError, match="comparison bad names the unknown layout 'no_such'"):
-        read_comparisons(inputs["catalog"], root=root)
+        read_comparisons(inputs.catalog, root=root)
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from geo.build import build
-
-    out = tmp_path_factory.mktemp("gallery") / "atlas"
-    build(out=out)
-    return out
+def built(default_build) -> Path:
+    return default_build[0]
 
 
 @pytest.fixture(scope="module")
@@ -84,7 +81,7 @@ def browser():
 def test_gallery_has_one_thumbnail_per_layout(built, browser, inputs):
     s = open_page(browser, built / "index.html", wait="")
     s.page.wait_for_load_state("load")
-    layouts = [lay.id for lay in inputs["catalog"].layouts]
+    layouts = [lay.id for lay in inputs.catalog.layouts]
     cards = s.page.locator(".atlas-card")
     assert cards.count() == len(layouts)
     assert sorted(cards.evaluate_all("cs => cs.map(c => c.dataset.layout)")) == sorted(layouts)

@@ -241,7 +241,14 @@ def test_export_keeps_other_files_and_refuses_to_replace_them(tmp_path):
         export_layers({"b": table}, out=tmp_path, formats=["csv"])
     assert (tmp_path / "b.csv").read_text(encoding="utf-8") == "mine"
     assert (tmp_path / "notes.txt").read_text(encoding="utf-8") == "mine"
-    assert sorted(p.name for p in tmp_path.iterdir()) == [MARKER, "a.csv", "b.csv", "notes.txt"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == [
+        MARKER,
+        "README_wgs84.txt",
+        "a.csv",
+        "a.csvt",
+        "b.csv",
+        "notes.txt",
+    ]
 
 
 # --- CSV and terminal text -----------------------------------------------------------------------
@@ -264,8 +271,12 @@ def test_defuse_cell_follows_the_owasp_rule():
 
 def test_export_csv_cells_are_defused(tmp_path):
     table = pd.DataFrame({"name": FORMULAS, "n": range(len(FORMULAS))})
-    [path] = export_layers({"t": table}, out=tmp_path, formats=["csv"])
-    with open(path, encoding="utf-8", newline="") as fh:  # keep the \r inside a cell
+    [path] = [
+        p
+        for p in export_layers({"t": table}, out=tmp_path, formats=["csv"])
+        if p.suffix == ".csv"
+    ]
+    with open(path, encoding="utf-8-sig", newline="") as fh:  # keep the \r inside a cell
         rows = list(csv.DictReader(fh))
     assert [r["name"] for r in rows] == DEFUSED
     assert [r["n"] for r in rows] == [str(i) for i in range(len(FORMULAS))]  # numbers stay
