@@ -477,6 +477,14 @@ class _Loader:
         if resolved is None:
             return None
         adcodes, level, agrees = resolved
+        if basis == "stated" and _gazetteer_partial(self.gazetteer, name):
+            # docs/catalog-rules.md: the text names a place inside the unit, not the unit
+            self.problems.add(
+                where,
+                "a place inside a unit is never a stated member of that unit",
+                'set basis = "implied" (the host unit is implied by the place the text names)',
+            )
+            ok = False
         named = self.sites.get(raw["site"]) if isinstance(raw.get("site"), str) else None
         host = named.get("adcode") if named else None
         if host is not None and not self._holds(adcodes, str(host)):

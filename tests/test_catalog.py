@@ -622,3 +622,22 @@ def test_every_site_lies_in_its_member(catalog, units, context):
             point = shapely.Point(m.site.lon, m.site.lat)
             area = shapely.union_all([shapes[(c, m.level)] for c in m.adcodes])
             assert area.contains(point), (e.id, m.name, round(area.distance(point), 3))
+
+
+def test_a_place_inside_a_unit_is_never_a_stated_member(tmp_path):
+    """docs/catalog-rules.md: the host county of a named sub-county place is implied."""
+    root = tmp_path / "layers"
+    shutil.copytree(DEFAULT_ROOT, root)
+    path = root / "concepts" / "lz.toml"
+    text = path.read_text(encoding="utf-8")
+    assert '{ name = "兰州新区", role = "core", basis = "implied"' in text
+    path.write_text(
+        text.replace(
+            '{ name = "兰州新区", role = "core", basis = "implied"',
+            '{ name = "兰州新区", role = "core", basis = "stated"',
+            1,
+        ),
+        encoding="utf-8",
+    )
+    with pytest.raises(CatalogError, match="a place inside a unit is never a stated member"):
+        read_catalog(root=root)
