@@ -62,6 +62,7 @@ import pandas as pd
 from geo import _atlas_model as am
 from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
 from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
+from geo._atlas_search import directory
 from geo.basemaps import basemap_notes, basemap_records, datum_of
 from geo.errors import OutputError
 from geo.styles import element_looks, legend, page_styles
@@ -175,8 +176,12 @@ def _shared(
         "unit_refs": {a: list(dict.fromkeys(p)) for a, p in sorted(unit_refs.items())},
         "plans": {p.id: {"title": p.title, "doc": p.document} for p in corpus.plans},
         "plan_order": [p.id for p in corpus.plans],
-        "docs": {d.id: {"title": d.title, "file": d.file} for d in corpus.documents},
+        "docs": {
+            d.id: {"title": d.title, "file": d.file, "number": getattr(d, "number", "")}
+            for d in corpus.documents
+        },
         "catalog": catalog,
+        "directory": directory(catalog, units=unit_recs),
     }
 
 
@@ -310,6 +315,7 @@ def _page(
         "mentions": shared["mentions"],
         "unit_refs": shared["unit_refs"],
         "unit_aliases": shared["unit_aliases"],
+        "directory": shared["directory"],  # issue 16: search everything from every page
         "layouts": [
             {"id": lay.id, "name": lay.name, "elements": list(dict.fromkeys(lay.elements))}
             for lay in catalog.layouts
