@@ -74,7 +74,7 @@ ATLAS_PAGE = "atlas.html"
 
 _TITLE = "甘肃区域规划图集"
 _TITLE_EN = "Gansu regional plans atlas"
-_SOURCES = "layers/boundaries (PROVENANCE.md), layers/plans, layers/concepts"
+_SOURCES = "行政区划边界、规划原文、概念目录 (boundaries, plan texts, concept catalog; 来源见 README)"
 
 
 # --- shared pieces (once per build and datum) ----------------------------------------------------

@@ -51,5 +51,10 @@ atlas.legend = function (s) {
       list.appendChild(li);
     });
     box.appendChild(list);
+    // beside the map, always in sight (open; folded at first on a phone)
+    var wrap = document.getElementById("atlas-legend-box");
+    if (wrap && window.innerWidth <= 720) wrap.open = false;
+    var toggle = document.getElementById("atlas-sheet-toggle");
+    if (toggle) toggle.addEventListener("click", function () { document.body.classList.toggle("atlas-sheet-full"); });
   };
 };
