@@ -604,7 +604,7 @@ def test_search_finds_ganzhou_and_opens_it(built, browser):
     [
         ("#concept=lz_yihe_xinqu", "兰州新区"),
         ("#unit=620702", "甘州区"),
-        ("#provision=lz-3.1-p1", "lz-3.1-p1"),
+        ("#provision=lz-3.1-p1", "兰州经济圈发展规划"),  # named by its plan, not its id
         ("#concept=hx_siquan", "四圈"),
     ],
 )
@@ -625,7 +625,8 @@ def test_a_place_in_a_provision_flies_the_map_there(inputs, built, browser):
     s = open_page(browser, out / ATLAS_PAGE, hash="#provision=lz-3.1-p1")
     text = _panel(s)
     line = inputs.corpus.get("lz-3.1-p1").lines[0][0]
-    assert f"第 {line} 行" in text and "layers/plans/003_" in text
+    # cited by the document's title and number, and the line beside it; never the file path
+    assert f"第{line}" in text and "甘政办发〔2021〕93号" in text and "layers/plans" not in text
     assert " › ".join(inputs.corpus.get("lz-3.1-p1").heading) in text
     place = s.page.locator("#atlas-panel button.atlas-place-unit").first
     assert place.count() == 1
