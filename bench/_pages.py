@@ -3,6 +3,9 @@
 - **naive**: a plain ``folium.Map()`` (default settings, fitted to Gansu) with one
   ``folium.GeoJson`` per full-resolution layer (prefectures, counties), as a first attempt
   would write it.
+- **empty**: a plain ``folium.Map()`` fitted to Gansu with no layer at all: the floor any
+  folium page pays (Leaflet, folium's template, the map's first frame). Issue 17's goal is
+  measured against it.
 - **ours**: the atlas page (:mod:`geo.atlas`) drawn from the simplified coverage
   (:mod:`geo.coverage`).
 """
@@ -15,7 +18,9 @@ from pathlib import Path
 import folium
 import geopandas as gpd
 
+from geo import atlas, coverage
 from geo.boundaries import read_units
+from geo.inputs import Inputs, read_inputs
 
 
 def naive_page(path: Path, *, root: Path | None = None) -> dict[str, object]:
@@ -36,6 +41,15 @@ def naive_page(path: Path, *, root: Path | None = None) -> dict[str, object]:
     }
 
 
+def empty_page(path: Path, *, root: Path | None = None) -> dict[str, object]:
+    """Build the empty folium map (default settings, fitted to Gansu, no layer)."""
+    west, south, east, north = read_units(root=root, level="province").total_bounds
+    m = folium.Map()
+    m.fit_bounds([[south, west], [north, east]])
+    m.save(str(path))
+    return {"geometry_bytes": 0, "features": 0}
+
+
 def geojson_geometry_bytes(data: dict) -> int:
     """Bytes of the geometries of a GeoJSON FeatureCollection as folium embeds them."""
     return sum(
@@ -52,40 +66,36 @@ def compact_geometry_bytes(gdf: gpd.GeoDataFrame) -> int:
     )
 
 
-def plan_inputs(*, root: Path | None = None) -> dict[str, object]:
-    """Read what the atlas needs besides the boundaries (catalog, corpus, gazetteer, links),
-    once.
+def plan_inputs(*, root: Path | None = None) -> Inputs:
+    """Read what the atlas needs besides the simplified coverage (catalog, corpus, gazetteer,
+    links: :func:`geo.inputs.read_inputs`), once.
 
     The naive map has no equivalent: it shows no plan content. The benchmark times this
     step separately and builds our page from these records.
     """
-    from geo import atlas
-    from geo.catalog import read_catalog
-    from geo.corpus import read_corpus
-    from geo.gazetteer import read_gazetteer
-
-    corpus = read_corpus(root=root)
-    catalog = read_catalog(root=root, corpus=corpus)
-    gazetteer = read_gazetteer(root=root)
-    links = atlas._read_links(corpus, gazetteer, catalog)
-    return {"corpus": corpus, "catalog": catalog, "gazetteer": gazetteer, "links": links}
+    inputs = read_inputs(root)
+    _ = inputs.links  # derived on first use: read it here, with the rest
+    return inputs
 
 
 def ours_page(
-    path: Path, *, inputs: dict[str, object], root: Path | None = None, layout: str | None = None
+    path: Path, *, inputs: Inputs, root: Path | None = None, layout: str | None = None
 ) -> dict[str, object]:
     """Build our atlas page from the simplified coverage; return its geometry bytes.
 
     The page is the one :func:`geo.atlas.write_atlas` writes (the combined atlas with every
-    layer when ``layout`` is None), from the same inputs: :func:`geo.atlas.read_atlas_inputs`
-    (the simplified units and context of :func:`geo.coverage.simplified_units`, simplified
-    here if the cache is empty, and the features of the catalog), given the plan records of
-    :func:`plan_inputs`.
+    layer when ``layout`` is None), from the same records (:func:`geo.atlas.page_inputs`)
+    except the simplified units and context, which are taken from
+    :func:`geo.coverage.simplified_units` here (simplified if its cache is empty) with the
+    features of the catalog, given the plan records of :func:`plan_inputs`.
     """
-    from geo import atlas
-
     model = atlas.build_page_model(
-        **atlas.read_atlas_inputs(root=root, **inputs),  # type: ignore[arg-type]
+        catalog=inputs.catalog,
+        corpus=inputs.corpus,
+        units=coverage.simplified_units(root=root, level=None),
+        context=coverage.simplified_units(root=root, level="context"),
+        links=inputs.links,
+        gazetteer=inputs.gazetteer,
         layout=layout,
         basemap="osm",
     )

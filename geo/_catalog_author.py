@@ -20,22 +20,11 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from geo._paths import data_root
+from geo.corpus import read_corpus
 
-__all__ = ["attach_provisions", "find_provisions", "normalize"]
+__all__ = ["attach_provisions", "find_provisions"]
 
-_WS = re.compile(r"\s+")
 _QUOTE = re.compile(r'\{ text = "(?P<text>[^"]*)", provision = "(?P<prov>[^"]*)" \}')
-
-
-def normalize(text: str) -> str:
-    """Return ``text`` without whitespace: quotes match provisions across line breaks.
-
-    Examples
-    --------
-    >>> normalize("四\\n\\n带联动")
-    '四带联动'
-    """
-    return _WS.sub("", text)
 
 
 def find_provisions(quote: str, provisions: Sequence) -> list[str]:
@@ -46,10 +35,9 @@ def find_provisions(quote: str, provisions: Sequence) -> list[str]:
     quote
         The verbatim quote.
     provisions
-        Provision records with ``id`` and ``text``, in corpus order.
+        Provisions (:class:`geo.corpus.Provision`), in corpus order.
     """
-    needle = normalize(quote)
-    return [p.id for p in provisions if needle and needle in normalize(p.text)]
+    return [p.id for p in provisions if p.contains(quote)]
 
 
 def _choose(ids: list[str], plan: str | None) -> str | None:
@@ -126,8 +114,6 @@ def attach_provisions(path: Path, provisions: Sequence, *, force: bool = False) 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Command line of the helper; returns 1 if any quote could not be placed."""
-    from geo.corpus import read_corpus
-
     parser = argparse.ArgumentParser(prog="python -m geo._catalog_author")
     parser.add_argument("files", nargs="*", type=Path)
     parser.add_argument("--root", type=Path, default=None)

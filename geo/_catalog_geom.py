@@ -1,8 +1,7 @@
-"""Geometry, unit tags and JSON records of the concept catalog (private: see :mod:`geo.catalog`)."""
+"""Geometry, unit tags and `concepts --json` records of the catalog (private: see geo.catalog)."""
 
 from __future__ import annotations
 
-import dataclasses
 import json
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -13,7 +12,8 @@ import pandas as pd
 import shapely
 from shapely.geometry import LineString, MultiLineString, MultiPoint, Point, mapping
 
-from geo.catalog import Catalog, Element, Member
+from geo._catalog_records import concept_record, element_record, member_rows
+from geo._catalog_types import Catalog, Element, Member
 from geo.errors import DataError
 
 #: Grid size the built geometries are snapped to (1e-6 degree, about 0.1 m).
@@ -130,32 +130,6 @@ def _basis_summary(element: Element) -> str:
     return _dumps(dict(sorted(counts.items())))
 
 
-def _member_rows(
-    element: Element, names: Mapping[tuple[str, str], str] | None = None
-) -> list[dict[str, Any]]:
-    rows = []
-    for m in element.members:
-        for code in m.adcodes:
-            row: dict[str, Any] = {
-                "adcode": code,
-                "name": m.name,
-                "level": m.level,
-                "role": m.role,
-                "basis": m.basis,
-                "partial": m.partial,
-            }
-            if names is not None and (code, m.level) in names:
-                row["unit"] = names[(code, m.level)]
-            if m.source:
-                row["source"] = m.source
-            if m.site is not None:
-                row["site"] = dataclasses.asdict(m.site)
-            if m.via:
-                row["via"] = m.via
-            rows.append(row)
-    return rows
-
-
 def _area_rows(element: Element, lookup: _Units, *, dissolve: bool) -> list[tuple[str, Any]]:
     """The ``whole``, ``partial`` (when ``dissolve``) and ``site`` rows of an area element."""
     whole = [g for m in element.members if not m.partial for g in lookup.polygons(element, m)]
@@ -189,6 +163,7 @@ def build(
     records: list[dict[str, Any]] = []
     for e in catalog.elements:
         kind = catalog.kinds[e.kind]
+        record = element_record(e, catalog)
         base = {
             "id": e.id,
             "name": e.name,
@@ -199,9 +174,9 @@ def build(
             "geometry_type": kind.geometry,
             "schematic": kind.geometry == "line",
             "basis": _basis_summary(e),
-            "members": _dumps(_member_rows(e, lookup.name)),
-            "provisions": _dumps(list(e.provisions)),
-            "quotes": _dumps([{"text": q.text, "provision": q.provision} for q in e.quotes]),
+            "members": _dumps(member_rows(record["members"], names=lookup.name)),
+            "provisions": _dumps(record["provisions"]),
+            "quotes": _dumps(record["quotes"]),
         }
         rows: list[tuple[str, Any]] = []
         if kind.geometry == "area":
@@ -228,8 +203,10 @@ def build(
 # --- tags ----------------------------------------------------------------------------------------
 
 
-def tag(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    """See :func:`geo.catalog.tag_units`."""
+def unit_tags(
+    catalog: Catalog, units: gpd.GeoDataFrame
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """See :func:`geo.catalog.unit_tags`."""
     keys = [(str(a), str(lv)) for a, lv in zip(units["adcode"], units["level"], strict=True)]
     present = set(keys)
     children: dict[str, list[str]] = {}
@@ -281,9 +258,20 @@ def tag(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     by_key: dict[tuple[str, str], list[dict[str, Any]]] = {}
     for (key, _eid), entry in best.items():
         by_key.setdefault(key, []).append(entry)
+    return {key: sorted(entries, key=lambda x: x["id"]) for key, entries in by_key.items()}
+
+
+def tagged(
+    catalog: Catalog,
+    units: gpd.GeoDataFrame,
+    tags: Mapping[tuple[str, str], list[dict[str, Any]]],
+) -> gpd.GeoDataFrame:
+    """A copy of ``units`` with the ``concepts`` (JSON) and ``concepts_zh`` columns of ``tags``
+    (from :func:`unit_tags`)."""
+    keys = [(str(a), str(lv)) for a, lv in zip(units["adcode"], units["level"], strict=True)]
     concepts, readable = [], []
     for key in keys:
-        entries = sorted(by_key.get(key, []), key=lambda x: x["id"])
+        entries = tags.get(key, [])
         concepts.append(_dumps(entries))
         readable.append("；".join(_zh(catalog, x) for x in entries))
     out = units.copy()
@@ -336,25 +324,12 @@ def records(
             continue
         whole = parts.get((e.id, "whole"))
         partial = parts.get((e.id, "partial"))
-        main = whole if whole is not None else partial
         out.append(
-            {
-                "id": e.id,
-                "name": e.name,
-                "name_en": e.name_en,
-                "aliases": list(e.aliases),
-                "plan": e.plan,
-                "kind": e.kind,
-                "kind_zh": catalog.kinds[e.kind].zh,
-                "schematic": catalog.kinds[e.kind].geometry == "line",
-                "geometry": _geojson(main),
-                "partial_geometry": _geojson(partial) if whole is not None else None,
-                "members": _member_rows(e, names),
-                "provisions": list(e.provisions),
-                "quotes": [{"text": q.text, "provision": q.provision} for q in e.quotes],
-                "parts": list(e.parts),
-                "parents": list(e.parents),
-                "notes": list(e.notes),
-            }
+            concept_record(
+                element_record(e, catalog),
+                geometry=_geojson(whole if whole is not None else partial),
+                partial_geometry=_geojson(partial) if whole is not None else None,
+                names=names,
+            )
         )
     return out

@@ -6,7 +6,6 @@ empty, otherwise one :class:`geo.errors.CatalogError` lists them all.
 
 from __future__ import annotations
 
-import difflib
 import math
 import os
 import re
@@ -16,9 +15,11 @@ from pathlib import Path
 from types import MappingProxyType
 from typing import Any
 
-from geo._paths import data_root
-from geo.catalog import (
+import pandas as pd
+
+from geo._catalog_types import (
     GEOMETRY_TYPES,
+    MEMBER_LEVELS,
     Basis,
     Catalog,
     Element,
@@ -29,15 +30,29 @@ from geo.catalog import (
     Quote,
     Role,
     Site,
+    nearest,
 )
+from geo._paths import data_root
+from geo._schema import catalog_problems
+from geo.boundaries import read_context, read_units
+from geo.corpus import read_corpus
 from geo.errors import AtlasError, CatalogError
+from geo.gazetteer import read_gazetteer
 
 ONTOLOGY = "kinds.toml"
 LAYOUTS = "layouts.toml"
+SITES = "sites.toml"  # beside the concepts folder: named sites shared by several members
 
+#: The fix for a quote without a (valid) provision id: find it with a public command.
+_FIND_PROVISION = (
+    "find the quote's provision with `gansu-atlas provisions search WORDS` (a few words of "
+    "the quote) and write its id"
+)
 _ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)+$")
 _LAYOUT_ID = re.compile(r"^[a-z0-9]+(?:_[a-z0-9]+)*$")
 _WS = re.compile(r"\s+")
+# words for a city core: a prefecture followed by one of them means its city, never all of it
+_CITY_CORE = re.compile(r"[市州]?(中心城区|主城区|城区)")
 
 _ELEMENT_KEYS = {
     "id", "name", "name_en", "aliases", "plan", "kind", "parent", "parts", "path", "paths",
@@ -45,6 +60,7 @@ _ELEMENT_KEYS = {
 }  # fmt: skip
 _MEMBER_KEYS = {"name", "role", "basis", "source", "partial", "level", "site"}
 _SITE_KEYS = {"lon", "lat", "basis", "source", "precision_deg"}
+_NAMED_SITE_KEYS = _SITE_KEYS | {"name", "adcode"}
 _LAYOUT_KEYS = {"id", "name", "name_en", "plan", "elements", "figure", "caption", "notes"}
 _KIND_KEYS = {
     "zh",
@@ -58,27 +74,21 @@ _KIND_KEYS = {
     "dash",
     "radius",
 }
-_MEMBER_LEVELS = ("prefecture", "county", "context")
-
-
-def nearest(text: str, candidates: Sequence[str], *, n: int = 5) -> list[str]:
-    """The candidates nearest to ``text``: close matches, then those sharing a character run.
-
-    >>> nearest("兰州新", ["兰州新区", "白银市", "兰州市"], n=2)
-    ['兰州新区', '兰州市']
-    """
-    out = difflib.get_close_matches(text, candidates, n=n, cutoff=0.4)
-    if len(out) < n:
-        for c in candidates:
-            if c not in out and len(text) >= 2 and (text[:2] in c or c in text):
-                out.append(c)
-            if len(out) >= n:
-                break
-    return out[:n]
 
 
 def _squash(text: str) -> str:
     return _WS.sub("", text)
+
+
+def _city_core(text: str, names: Sequence[str]) -> str | None:
+    """The first of ``names`` that ``text`` writes as a city core (白银中心城区), with that word."""
+    for name in reversed(names):  # longest first: 白银市城区 before 白银…
+        i = text.find(name)
+        while i >= 0:
+            if hit := _CITY_CORE.match(text, i + len(name)):
+                return name + hit.group(0)
+            i = text.find(name, i + 1)
+    return None
 
 
 class _Problems:
@@ -105,6 +115,22 @@ def _read_toml(path: Path, problems: _Problems) -> dict[str, Any]:
     except OSError as exc:
         problems.add(path.name, f"cannot be read ({exc.strerror})", "check the file")
     return {}
+
+
+def _named_sites(path: Path, problems: _Problems) -> dict[str, Mapping[str, Any]]:
+    """The named sites of ``layers/sites.toml`` (none when the file is absent), by name."""
+    if not path.is_file():
+        return {}
+    out: dict[str, Mapping[str, Any]] = {}
+    for raw in _read_toml(path, problems).get("site", []):
+        name = str(raw.get("name", "")) if isinstance(raw, Mapping) else ""
+        if not name:
+            problems.add(path.name, "a [[site]] without a name", "write name = …")
+        elif name in out:
+            problems.add(f"{path.name}: site {name}", "listed twice", "list each site once")
+        else:
+            out[name] = raw
+    return out
 
 
 def _ontology(
@@ -217,7 +243,7 @@ def _resolve(gazetteer: Any, name: str) -> tuple[str, ...] | None:
 def _choose_level(levels: set[str], declared: str | None) -> str | None:
     if declared is not None:
         return declared if declared in levels else None
-    for lv in ("prefecture", "county", "context"):
+    for lv in MEMBER_LEVELS:
         if lv in levels:
             return lv
     return None
@@ -245,7 +271,9 @@ class _Loader:
         roles: Mapping[str, Role],
         bases: Mapping[str, Basis],
         problems: _Problems,
+        sites: Mapping[str, Mapping[str, Any]] | None = None,
     ) -> None:
+        self.sites = sites or {}
         self.gazetteer = gazetteer
         self.corpus = corpus
         self.levels = _levels(units)
@@ -270,15 +298,26 @@ class _Loader:
     # members
 
     def site(self, raw: Any, where: str) -> Site | None:
+        keys = _SITE_KEYS
+        if isinstance(raw, str):
+            if raw not in self.sites:
+                hint = nearest(raw, list(self.sites))
+                self.problems.add(
+                    where,
+                    f"unknown site {raw!r}",
+                    f"did you mean {', '.join(hint)}?" if hint else f"add it to layers/{SITES}",
+                )
+                return None
+            where, raw, keys = f"{where}: site {raw}", self.sites[raw], _NAMED_SITE_KEYS
         if not isinstance(raw, Mapping):
             self.problems.add(
                 where, "site is not a table", "write site = { lon, lat, basis, source }"
             )
             return None
-        extra = set(raw) - _SITE_KEYS
+        extra = set(raw) - keys
         if extra:
             self.problems.add(
-                where, f"site has unknown keys {sorted(extra)}", f"use {sorted(_SITE_KEYS)}"
+                where, f"site has unknown keys {sorted(extra)}", f"use {sorted(keys)}"
             )
         lon, lat = raw.get("lon"), raw.get("lat")
         ok = True
@@ -316,50 +355,12 @@ class _Loader:
             return None
         return Site(float(lon), float(lat), str(basis), str(source), float(prec or 0))
 
-    def member(self, raw: Any, where: str) -> Member | None:
-        if not isinstance(raw, Mapping) or "name" not in raw:
-            self.problems.add(
-                where, "a member without a name", "write { name = …, role = …, basis = … }"
-            )
-            return None
-        name = str(raw["name"])
-        where = f"{where}: member {name}"
-        extra = set(raw) - _MEMBER_KEYS
-        if extra:
-            self.problems.add(
-                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
-            )
+    def _resolve(
+        self, name: str, partial: Any, declared: str | None, where: str
+    ) -> tuple[tuple[str, ...], str, bool] | None:
+        """A member's adcodes and level, and whether the gazetteer agrees on partial; None
+        (with the problem added) when the name or its level cannot be resolved."""
         ok = True
-        role, basis = raw.get("role"), raw.get("basis")
-        if role not in self.roles:
-            self.problems.add(
-                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
-            )
-            ok = False
-        if basis not in self.bases:
-            self.problems.add(
-                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
-            )
-            ok = False
-        source = raw.get("source")
-        if basis == "external" and not source:
-            self.problems.add(
-                where, "basis external without a source", "name the source in `source`"
-            )
-            ok = False
-        partial = raw.get("partial", False)
-        if not isinstance(partial, bool):
-            self.problems.add(where, f"partial = {partial!r}", "write partial = true or false")
-            ok = False
-        site = self.site(raw["site"], where) if "site" in raw else None
-        if "site" in raw and site is None:
-            ok = False
-        declared = raw.get("level")
-        if declared is not None and declared not in _MEMBER_LEVELS:
-            self.problems.add(
-                where, f"unknown level {declared!r}", f"use one of {', '.join(_MEMBER_LEVELS)}"
-            )
-            return None
         adcodes = _resolve(self.gazetteer, name)
         if adcodes is None:
             hint = _suggest(self.gazetteer, name)
@@ -404,7 +405,66 @@ class _Loader:
                 return None
         else:
             level = declared or "county"
-        if not ok:
+        return adcodes, level, ok
+
+    def member(self, raw: Any, where: str) -> Member | None:
+        if not isinstance(raw, Mapping) or "name" not in raw:
+            self.problems.add(
+                where, "a member without a name", "write { name = …, role = …, basis = … }"
+            )
+            return None
+        name = str(raw["name"])
+        where = f"{where}: member {name}"
+        extra = set(raw) - _MEMBER_KEYS
+        if extra:
+            self.problems.add(
+                where, f"unknown keys {sorted(extra)}", f"use only {sorted(_MEMBER_KEYS)}"
+            )
+        ok = True
+        role, basis = raw.get("role"), raw.get("basis")
+        if role not in self.roles:
+            self.problems.add(
+                where, f"unknown role {role!r}", f"use one of {', '.join(self.roles)}"
+            )
+            ok = False
+        if basis not in self.bases:
+            self.problems.add(
+                where, f"unknown basis {basis!r}", f"use one of {', '.join(self.bases)}"
+            )
+            ok = False
+        source = raw.get("source")
+        if basis == "external" and not source:
+            self.problems.add(
+                where, "basis external without a source", "name the source in `source`"
+            )
+            ok = False
+        partial = raw.get("partial", False)
+        if not isinstance(partial, bool):
+            self.problems.add(where, f"partial = {partial!r}", "write partial = true or false")
+            ok = False
+        site = self.site(raw["site"], where) if "site" in raw else None
+        if "site" in raw and site is None:
+            ok = False
+        declared = raw.get("level")
+        if declared is not None and declared not in MEMBER_LEVELS:
+            self.problems.add(
+                where, f"unknown level {declared!r}", f"use one of {', '.join(MEMBER_LEVELS)}"
+            )
+            return None
+        resolved = self._resolve(name, partial, declared, where)
+        if resolved is None:
+            return None
+        adcodes, level, agrees = resolved
+        named = self.sites.get(raw["site"]) if isinstance(raw.get("site"), str) else None
+        host = named.get("adcode") if named else None
+        if host is not None and not self._holds(adcodes, str(host)):
+            self.problems.add(
+                where,
+                f"site {raw['site']} lies in {host}, outside the member",
+                "name the member that holds the site or another site",
+            )
+            ok = False
+        if not (ok and agrees):
             return None
         return Member(
             name=name,
@@ -417,6 +477,36 @@ class _Loader:
             site=site,
         )
 
+    def _holds(self, adcodes: Sequence[str], host: str) -> bool:
+        """Whether the units ``adcodes`` hold the unit ``host`` (itself or its parent)."""
+        try:
+            parent = str(self.gazetteer.unit(host).parent)
+        except (KeyError, AttributeError, AtlasError):
+            parent = ""
+        return host in adcodes or parent in adcodes
+
+    def city_core(self, members: Sequence[Member], quotes: Sequence[Quote], where: str) -> None:
+        """A whole prefecture whose name a quote writes as a city core (白银中心城区) is wrong."""
+        for m in members:
+            if m.level != "prefecture" or m.partial:
+                continue
+            if all("county" in self.levels.get(c, ()) for c in m.adcodes):
+                continue  # a prefecture without counties (嘉峪关市) has no finer unit to use
+            names = sorted({m.name, *(n for c in m.adcodes for n in self._names_of(c))}, key=len)
+            core = next((h for q in quotes if (h := _city_core(_squash(q.text), names))), None)
+            if core:
+                self.problems.add(
+                    f"{where}: member {m.name}",
+                    f"the quote names a city core ({core}) but the member is a whole prefecture",
+                    "use its central district(s), or set partial = true",
+                )
+
+    def _names_of(self, adcode: str) -> tuple[str, ...]:
+        try:
+            return tuple(str(n) for n in self.gazetteer.names_of(adcode))
+        except (KeyError, AttributeError, AtlasError):
+            return ()
+
     # quotes and provisions
 
     def quote(self, raw: Any, where: str) -> Quote | None:
@@ -426,18 +516,16 @@ class _Loader:
         text, prov = str(raw["text"]), str(raw.get("provision", ""))
         short = text if len(text) <= 24 else text[:24] + "…"
         if not prov:
-            self.problems.add(
-                where, f"quote “{short}” has no provision id", "run `python -m geo._catalog_author`"
-            )
+            self.problems.add(where, f"quote “{short}” has no provision id", _FIND_PROVISION)
             return None
         if prov not in self.corpus:
             self.problems.add(
                 where,
                 f"provision {prov!r} does not exist",
-                "run `python -m geo._catalog_author --force`",
+                _FIND_PROVISION,
             )
             return None
-        if _squash(text) not in _squash(self.corpus.get(prov).text):
+        if not self.corpus.get(prov).contains(text):
             self.problems.add(
                 where,
                 f"quote “{short}” is not found in provision {prov}",
@@ -491,6 +579,7 @@ class _Loader:
             seen.add(mem.name)
             members.append(mem)
         quotes = [q for q in (self.quote(r, where) for r in raw.get("quotes", []) or []) if q]
+        self.city_core(members, quotes, where)
         if not raw.get("quotes"):
             self.problems.add(where, "has no quote", "quote the words of the plan that define it")
         extra_prov = _strs(raw.get("provisions"))
@@ -680,7 +769,7 @@ def _layouts(
                     f"figure {figure!r} is not a provision",
                     "use a caption id such as lz-3-fig1",
                 )
-            elif _squash(caption) not in _squash(corpus.get(figure).text):
+            elif caption and not corpus.get(figure).contains(caption):
                 problems.add(
                     where, f"caption does not occur in {figure}", "copy the caption as printed"
                 )
@@ -710,19 +799,12 @@ def load(
     """Load, validate and build the catalog (see :func:`geo.catalog.read_catalog`)."""
     base = data_root(root)
     folder = base / "concepts"
-    if gazetteer is None:
-        from geo.gazetteer import read_gazetteer
-
-        gazetteer = read_gazetteer(root=root)
-    if corpus is None:
-        from geo.corpus import read_corpus
-
-        corpus = read_corpus(root=root)
+    schema = catalog_problems(folder, ontology=ONTOLOGY, layouts=LAYOUTS)
+    if schema:  # values of the wrong type or range: reported before anything reads them
+        raise CatalogError(schema)
+    gazetteer = read_gazetteer(root=root) if gazetteer is None else gazetteer
+    corpus = read_corpus(root=root) if corpus is None else corpus
     if units is None:
-        import pandas as pd
-
-        from geo.boundaries import read_context, read_units
-
         units = pd.concat(
             [
                 read_units(root=root)[["adcode", "level"]],
@@ -744,6 +826,7 @@ def load(
         roles=roles,
         bases=bases,
         problems=problems,
+        sites=_named_sites(base / SITES, problems),
     )
     files = sorted(p for p in folder.glob("*.toml") if p.name not in {ONTOLOGY, LAYOUTS})
     if not files:
@@ -771,6 +854,19 @@ def load(
     layouts = _layouts(folder / LAYOUTS, drafts, corpus, loader.plans, problems)
     if problems.lines:
         raise CatalogError(problems.lines)
+    elements = _elements(drafts)
+    return Catalog(
+        elements=tuple(elements),
+        layouts=tuple(layouts),
+        kinds=MappingProxyType(dict(kinds)),
+        roles=MappingProxyType(dict(roles)),
+        bases=MappingProxyType(dict(bases)),
+        parts=MappingProxyType(dict(parts)),
+    )
+
+
+def _elements(drafts: Mapping[str, dict[str, Any]]) -> list[Element]:
+    """The elements of checked drafts: parts' members expanded, parents filled in."""
     parents: dict[str, list[str]] = {}
     for eid, d in drafts.items():
         for part in d["parts"]:
@@ -797,14 +893,7 @@ def load(
                 file=d["file"],
             )
         )
-    return Catalog(
-        elements=tuple(elements),
-        layouts=tuple(layouts),
-        kinds=MappingProxyType(dict(kinds)),
-        roles=MappingProxyType(dict(roles)),
-        bases=MappingProxyType(dict(bases)),
-        parts=MappingProxyType(dict(parts)),
-    )
+    return elements
 
 
 def _unique(items: Iterable[str]) -> list[str]:

@@ -42,7 +42,9 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("pcn", re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.*)$")),
 )
 _UNNUMBERED = ("前言", "序言", "引言", "结束语")
-_ITEM = re.compile(r"^(?:\d{1,2}\s*[.．](?!\d)|\d{1,2}、|[（(]\d{1,2}[）)]|-{2}|—{1,2}|－{2})")
+_ITEM = re.compile(
+    r"^(?:\d{1,2}\s*[.．](?!\d)|\d{1,2}、|[（(]\d{1,2}[）)]|-{2}|—{1,2}|－{2}|[●◆■•▪►])"
+)
 _BOX = re.compile(r"^专栏\s*(\d+)(.*)$")
 _FIGURE = re.compile(r"^图\s*(\d+)\s*(\S.*)$")
 _TABLE = re.compile(r"^表\s*(\d+)(.*)$")
@@ -532,11 +534,22 @@ def _parse_document(
     plans: Sequence[_PlanConfig],
     starts: Sequence[str | None],
     notice: _PlanConfig | None,
+    skip_lines: dict[int, str] | None = None,
 ) -> _Builder:
-    """Parse one document's text; ``starts[k]`` is the line where ``plans[k]`` begins."""
+    """Parse one document's text; ``starts[k]`` is the line where ``plans[k]`` begins.
+
+    ``skip_lines`` maps source line numbers to the reason they are not provisions (contents
+    blocks, page numbers, running heads: ``skip_lines`` of plans.toml). They are taken out
+    before parsing, so a sentence broken by a page number joins across it.
+    """
     raw_lines = _source_lines(text)
     numbered = list(enumerate(raw_lines, start=1))
     blank = {no for no, raw in numbered if not raw.strip()}
+    furniture: list[tuple[int, str, str]] = []
+    if skip_lines:
+        furniture = [(no, raw.strip(), skip_lines[no]) for no, raw in numbered if no in skip_lines]
+        numbered = [(no, raw) for no, raw in numbered if no not in skip_lines]
+        blank |= set(skip_lines)
     # where each plan begins
     cuts: list[int] = []
     pos = 0
@@ -564,6 +577,8 @@ def _parse_document(
         end = cuts[k + 1] if k + 1 < len(cuts) else len(numbered)
         segments.append((cfg, cuts[k], end))
     combined = _Builder(file, plans[0] if plans else _PlanConfig("user"))
+    owner = notice.id if notice is not None else (plans[0].id if plans else "user")
+    combined.skips += [Skip(file, owner, no, text, why) for no, text, why in furniture if text]
     for cfg, a, b in segments:
         builder = _Builder(file, cfg)
         _parse_plan(numbered[a:b], builder, blank_all=blank)

@@ -5,10 +5,21 @@ from __future__ import annotations
 import difflib
 import re
 from dataclasses import dataclass, field
+from typing import Any
 
 from geo.errors import DataError, UnknownNameError
 
-__all__ = ["Corpus", "Document", "Figure", "Hit", "Plan", "Provision", "Repair", "Skip"]
+__all__ = [
+    "Corpus",
+    "Document",
+    "Figure",
+    "Hit",
+    "Plan",
+    "Provision",
+    "Repair",
+    "Skip",
+    "provision_record",
+]
 
 
 @dataclass(frozen=True)
@@ -36,17 +47,25 @@ class Provision:
         needle = _squash(quote)
         return bool(needle) and needle in _squash(self.text)
 
-    def as_dict(self) -> dict[str, object]:
-        """Return the record as plain JSON-ready data (the ``provisions --json`` row)."""
-        return {
-            "id": self.id,
-            "document": self.document,
-            "plan": self.plan,
-            "kind": self.kind,
-            "heading": list(self.heading),
-            "text": self.text,
-            "lines": [list(r) for r in self.lines],
-        }
+    def as_dict(self) -> dict[str, Any]:
+        """Return the record as plain JSON-ready data (:func:`provision_record`)."""
+        return provision_record(self)
+
+
+def provision_record(p: Provision) -> dict[str, Any]:
+    """The record of one provision, built once for every output: ``{id, document, plan, kind,
+    heading, text, lines}`` (the ``provisions --json`` row, ``provisions.json``, the pages,
+    the exported table), ``heading`` a list of heading texts, ``lines`` ``[[first, last]]``.
+    """
+    return {
+        "id": p.id,
+        "document": p.document,
+        "plan": p.plan,
+        "kind": p.kind,
+        "heading": list(p.heading),
+        "text": p.text,
+        "lines": [list(r) for r in p.lines],
+    }
 
 
 @dataclass(frozen=True)

@@ -12,6 +12,10 @@ from pathlib import Path
 
 ENV_VAR = "GANSU_ATLAS_LAYERS"
 
+#: The default output folder of ``gansu-atlas build`` (relative to the working directory, as
+#: a user's ``--out`` is).
+DEFAULT_OUT = "atlas"
+
 #: The default data root: ``layers/`` beside the ``geo`` package (an editable install or a
 #: source checkout).
 DEFAULT_ROOT = Path(__file__).resolve().parent.parent / "layers"

@@ -2,8 +2,9 @@
 
 One page model, one renderer:
 
-- :func:`read_atlas_inputs` reads (or takes) those records: the simplified coverage with its
-  context, the catalog, corpus, gazetteer, links and the features of the catalog;
+- :func:`page_inputs` takes the records the pages are drawn from out of a
+  :class:`geo.inputs.Inputs`: the simplified coverage with its context, the catalog, corpus,
+  gazetteer, links and the features of the catalog;
 - :func:`build_page_model` turns the finished records (catalog, corpus, units, links) into a
   plain ``dict`` (the *page model*, below);
 - :func:`render_page` renders a page model to HTML: a folium/Leaflet map with stable ids, our
@@ -35,12 +36,13 @@ drawn: :func:`geo.styles.legend`), ``styles`` (``{style key: style}``:
 :func:`geo.styles.page_styles`), ``looks`` (``{id: {colour, members, parts}}``: each element's
 colour, the same on every page, and style keys, :func:`geo.styles.element_looks`),
 ``unit_concepts`` (``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}``: the
-page's concepts of each unit by :func:`geo.catalog.tag_units`' rule), ``plans``, ``docs``,
-``provisions`` (every provision: ``{id: {plan, doc, h, kind, text, lines}}``, ``h`` indexing
-``headings``), ``mentions`` (``{provision: [[start, end, "unit"|"concept", id]]}``),
-``unit_refs`` (``{adcode: [provision ids]}``), ``unit_aliases`` (``{adcode: [short and former
-names]}``, search terms) and ``layouts``
-(combined atlas only: ``[{id, name, elements}]``, to show one layout's layers at a time).
+page's elements each unit belongs to, by the very rules of the exported ``concepts`` column,
+:func:`geo.catalog.unit_tags`), ``plans``, ``docs``, ``provisions`` (every provision: ``{id:
+{plan, doc, h, kind, text, lines}}``, ``h`` indexing ``headings``), ``mentions``
+(``{provision: [[start, end, "unit"|"concept", id]]}``), ``unit_refs`` (``{adcode: [provision
+ids]}``), ``unit_aliases`` (``{adcode: [short and former names]}``, search terms) and
+``layouts`` (combined atlas only: ``[{id, name, elements}]``, to show one layout's layers at a
+time).
 
 Safety: all data reaches the page as JSON (``<``, ``>``, ``&``, U+2028/9 escaped) and the page
 script builds its DOM with ``textContent``. Determinism: folium's random element ids are
@@ -49,7 +51,6 @@ replaced by a counter, JSON keys are sorted; two builds are byte-identical.
 
 from __future__ import annotations
 
-import json
 import os
 import shutil
 from collections.abc import Mapping, Sequence
@@ -60,120 +61,70 @@ import geopandas as gpd
 import pandas as pd
 
 from geo import _atlas_model as am
-from geo._atlas_html import leaflet_dir, page_html, render_template, static_text
-from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
+from geo._atlas_html import leaflet_dir, page_html
 from geo._atlas_search import directory
+from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
+from geo._io import write_text
 from geo.basemaps import basemap_notes, basemap_records, datum_of
+from geo.catalog import Catalog, Layout, build_geometry, element_record, unit_tags
+from geo.corpus import Corpus
+from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
+from geo.gallery import compare_html, index_html, read_comparisons, thumbnails
+from geo.gazetteer import Gazetteer
+from geo.inputs import Inputs, read_inputs
+from geo.links import Links
+from geo.offline import make_offline
 from geo.styles import element_looks, legend, page_styles
 
-__all__ = ["ATLAS_PAGE", "build_page_model", "read_atlas_inputs", "render_page", "write_atlas"]
+__all__ = ["ATLAS_PAGE", "build_page_model", "page_inputs", "render_page", "write_atlas"]
 
 #: File name of the combined atlas (every layer).
 ATLAS_PAGE = "atlas.html"
 
 _TITLE = "甘肃区域规划图集"
 _TITLE_EN = "Gansu regional plans atlas"
-_SOURCES = "行政区划边界、规划原文、概念目录 (boundaries, plan texts, concept catalog; 来源见 README)"
+_SOURCES = (
+    "行政区划边界、规划原文、概念目录 (boundaries, plan texts, concept catalog; 来源见 README)"
+)
 
 
-# --- shared pieces (once per build and datum) ----------------------------------------------------
+# --- shared pieces: the records once per build, the drawing once per datum -----------------------
 
 
-def _read_links(corpus: Any, gazetteer: Any, catalog: Any) -> Any:
-    try:
-        from geo.links import build_links, concept_names
-    except ImportError:  # geo.links not available: fall back to full unit names
-        return None
-    return build_links(corpus, gazetteer, concepts=concept_names(catalog))
-
-
-def _shared(
+def _records(
     *,
-    catalog: Any,
-    corpus: Any,
+    catalog: Catalog,
+    corpus: Corpus,
     units: gpd.GeoDataFrame,
     context: gpd.GeoDataFrame | None,
-    geometry: gpd.GeoDataFrame | None,
-    links: Any,
-    datum: str,
-    gazetteer: Any = None,
+    links: Links,
+    gazetteer: Gazetteer | None,
 ) -> dict[str, Any]:
-    from geo.catalog import build_geometry
-
-    shift = None
-    if datum == "gcj02":
-        from geo.datum import wgs84_to_gcj02
-
-        shift = wgs84_to_gcj02
-    elif datum != "wgs84":
-        raise OutputError(f"unknown datum {datum!r}; use 'wgs84' or 'gcj02'")
-    if geometry is None:
-        geometry = build_geometry(catalog, units, context=context, areas=False)
-    shifted, shifted_context = am._shift(units, shift), am._shift(context, shift)
-    topology = unit_topology(shifted, scale=am.SCALE, context=shifted_context)
-    unit_recs = am.unit_records(shifted, context=shifted_context, topology=topology)
+    """The datum-free part of every page: elements, provisions, mentions, references."""
+    frame = units if context is None else pd.concat([units, context], ignore_index=True)
     names = {
-        str(a): str(n)
-        for a, n in zip(
-            pd.concat([units, context]).adcode if context is not None else units.adcode,
-            pd.concat([units, context]).name if context is not None else units.name,
-            strict=True,
-        )
+        (str(a), str(lv)): str(n)
+        for a, lv, n in zip(frame["adcode"], frame["level"], frame["name"], strict=True)
     }
-    gansu = {str(a): str(n) for a, n in zip(units.adcode, units.name, strict=True)}
-    by_unit = None
-    if links is None:
-        mentions = am.fallback_mentions(corpus, gansu)
-        by_concept: Mapping[str, Sequence[str]] = {}
-    else:
-        mentions = am.links_mentions(links)
-        by_concept = getattr(links, "by_concept", {}) or {}
-        by_unit = getattr(links, "by_unit", None)
-    mentions = {pid: am.drop_overlaps(spans) for pid, spans in mentions.items()}
-    unit_refs: dict[str, list[str]] = {}
-    concept_refs: dict[str, set[str]] = {}
+    mentions = {pid: am.drop_overlaps(spans) for pid, spans in am.links_mentions(links).items()}
     order = {p.id: i for i, p in enumerate(corpus.provisions)}
-    for pid, spans in mentions.items():
-        for _, _, kind, target in spans:
-            if kind == "unit" and by_unit is None:
-                for adcode in target.split(","):
-                    unit_refs.setdefault(adcode, []).append(pid)
-            elif kind == "concept":
-                concept_refs.setdefault(target, set()).add(pid)
-    if by_unit is not None:
-        unit_refs = {str(a): [str(p) for p in pids] for a, pids in by_unit.items()}
-    for cid, pids in by_concept.items():
-        concept_refs.setdefault(str(cid), set()).update(
-            str(p) if isinstance(p, str) else str(getattr(p, "provision", p)) for p in pids
-        )
     provisions, headings = am.provision_records(corpus)
     elements = {}
     for e in catalog.elements:
-        refs = set(concept_refs.get(e.id, ())) | set(e.provisions)
+        refs = set(links.by_concept.get(e.id, ())) | set(e.provisions)
         refs |= {q.provision for q in e.quotes}
-        ordered = sorted((p for p in refs if p in order), key=order.__getitem__)
-        elements[e.id] = am.element_record(e, catalog, names=names, refs=ordered)
-    aliases: dict[str, list[str]] = {}
-    if gazetteer is not None:
-        for adcode, name in sorted(gansu.items()):
-            other = [n for n in gazetteer.names_of(adcode) if n != name]
-            if other:
-                aliases[adcode] = other
+        record = element_record(e, catalog, names=names)
+        record["refs"] = sorted((p for p in refs if p in order), key=order.__getitem__)
+        elements[e.id] = record
     return {
-        "unit_concepts": _unit_concepts(catalog, units),
-        "datum": datum,
-        "units": unit_recs,
-        "arcs": encode_arcs(topology.arcs),
-        "arc_rank": topology.rank,
-        "arc_lods": encode_lods(topology.lods),
-        "unit_aliases": aliases,
-        "geometry": am._shift(geometry, shift),
+        "unit_aliases": am.unit_aliases(units, gazetteer),
+        "unit_concepts": am.unit_concepts(unit_tags(catalog, units), catalog),
         "elements": elements,
         "provisions": provisions,
         "headings": headings,
         "mentions": {pid: [list(s) for s in spans] for pid, spans in sorted(mentions.items())},
-        "unit_refs": {a: list(dict.fromkeys(p)) for a, p in sorted(unit_refs.items())},
+        "unit_refs": {str(a): list(dict.fromkeys(p)) for a, p in sorted(links.by_unit.items())},
         "plans": {p.id: {"title": p.title, "doc": p.document} for p in corpus.plans},
         "plan_order": [p.id for p in corpus.plans],
         "docs": {
@@ -181,58 +132,44 @@ def _shared(
             for d in corpus.documents
         },
         "catalog": catalog,
-        "directory": directory(catalog, units=unit_recs),
+        "directory": directory(catalog, places=[(a, n) for (a, _lv), n in sorted(names.items())]),
     }
 
 
-# >>> helper B (issue 18): the unit panel's concepts, by geo.catalog.tag_units' rule. Helper A
-# adds the same key in the pipeline; at merge keep whichever copy is there and drop this one.
-def _unit_concepts(catalog: Any, units: gpd.GeoDataFrame) -> dict[str, list[dict[str, Any]]]:
-    """``{adcode: [{id, role, role_zh, basis, basis_zh, partial, via}]}`` (a prefecture's
-    entries first where it shares its adcode with a county, as 嘉峪关市 does)."""
-    from geo.catalog import tag_units
-
-    tagged = tag_units(catalog, units[units.level.isin(["prefecture", "county"])])
-    out: dict[str, list[dict[str, Any]]] = {}
-    for level in ("prefecture", "county"):
-        rows = tagged[tagged.level == level]
-        for adcode, concepts in zip(rows.adcode, rows.concepts, strict=True):
-            mine = out.setdefault(str(adcode), [])
-            for c in json.loads(concepts):
-                if all(x["id"] != c["id"] for x in mine):
-                    mine.append(
-                        {
-                            "id": c["id"],
-                            "role": c["role"],
-                            "role_zh": catalog.roles[c["role"]].zh,
-                            "basis": c["basis"],
-                            "basis_zh": catalog.bases[c["basis"]].zh,
-                            "partial": c["partial"],
-                            "via": c["via"],
-                        }
-                    )
-    return {a: cs for a, cs in sorted(out.items()) if cs}
-
-
-# <<< helper B
-
-
-def _page(
-    shared: Mapping[str, Any],
+def _drawn(
     *,
-    layout: Any,
-    basemap: str,
-    env: Mapping[str, str] | None,
-    home: str,
-    atlas: str,
-    variant: Mapping[str, str] | None,
-    offline: bool = False,
+    units: gpd.GeoDataFrame,
+    context: gpd.GeoDataFrame | None,
+    geometry: gpd.GeoDataFrame,
+    datum: str,
 ) -> dict[str, Any]:
-    catalog = shared["catalog"]
+    """The part of every page drawn in ``datum``: units as shared arcs, and the features."""
+    if datum == "gcj02":
+        shift = wgs84_to_gcj02
+    elif datum == "wgs84":
+        shift = None
+    else:
+        raise OutputError(f"unknown datum {datum!r}; use 'wgs84' or 'gcj02'")
+    shifted, shifted_context = am._shift(units, shift), am._shift(context, shift)
+    topology = unit_topology(shifted, scale=am.SCALE, context=shifted_context)
+    return {
+        "datum": datum,
+        "units": am.unit_records(shifted, context=shifted_context, topology=topology),
+        "arcs": encode_arcs(topology.arcs),
+        "arc_rank": topology.rank,
+        "arc_lods": encode_lods(topology.lods),
+        "geometry": am._shift(geometry, shift),
+    }
+
+
+def _page_head(
+    layout: Layout | None, catalog: Catalog
+) -> tuple[dict[str, Any], list[str], list[str]]:
+    """The ``page`` record of a layout (``None``: the combined atlas), its element ids and the
+    ids shown at first."""
     if layout is None:
         ids = [e.id for e in catalog.elements]
         first = catalog.layouts[0].elements if catalog.layouts else ids
-        visible = [i for i in first if i in ids]
         page: dict[str, Any] = {
             "id": "atlas",
             "kind": "atlas",
@@ -245,21 +182,25 @@ def _page(
                 "所有图层 every layer of every plan; 勾选图层树以显示 tick the tree to show more"
             ],
         }
-    else:
-        ids = list(dict.fromkeys(layout.elements))
-        visible = ids
-        page = {
-            "id": layout.id,
-            "kind": "layout",
-            "title": layout.name,
-            "title_en": layout.name_en,
-            "plan": layout.plan,
-            "caption": layout.caption,
-            "figure": layout.figure,
-            "notes": list(layout.notes),
-        }
-    page.update({"home": home, "atlas": atlas, "variant": variant, "sources": _SOURCES})
-    records = {i: shared["elements"][i] for i in ids}
+        return page, ids, [i for i in first if i in ids]
+    ids = list(dict.fromkeys(layout.elements))
+    page = {
+        "id": layout.id,
+        "kind": "layout",
+        "title": layout.name,
+        "title_en": layout.name_en,
+        "plan": layout.plan,
+        "caption": layout.caption,
+        "figure": layout.figure,
+        "notes": list(layout.notes),
+    }
+    return page, ids, ids
+
+
+def _tree(
+    shared: Mapping[str, Any], records: Mapping[str, dict[str, Any]], ids: Sequence[str]
+) -> list[dict[str, Any]]:
+    """The layer tree: per plan, its top elements (those not part of another on the page)."""
     tree: list[dict[str, Any]] = []
     for plan in [*shared["plan_order"], *sorted({r["plan"] for r in records.values()})]:
         top = [
@@ -270,17 +211,47 @@ def _page(
         if top and all(t["plan"] != plan for t in tree):
             title = shared["plans"].get(plan, {}).get("title", plan)
             tree.append({"plan": plan, "title": title, "elements": top})
-    basemaps = basemap_records(datum=shared["datum"], env=env)
-    notes = basemap_notes(datum=shared["datum"], env=env)
+    return tree
+
+
+def _basemaps(
+    datum: str, *, basemap: str, env: Mapping[str, str] | None, offline: bool
+) -> tuple[list[dict[str, Any]], list[str]]:
+    """The basemaps a page offers and the notes on those it does not; ``basemap`` must be one."""
+    basemaps = basemap_records(datum=datum, env=env)
+    notes = basemap_notes(datum=datum, env=env)
     if offline:  # a single-file page for presenters fetches no tiles
         basemaps = [b for b in basemaps if b["id"] == "none"]
         notes = ["离线版: 无底图，仅矢量 (offline page: vector only, no tile basemap)"]
     if basemap not in {b["id"] for b in basemaps}:
         raise OutputError(
-            f"basemap {basemap!r} is not offered on {shared['datum']} pages "
+            f"basemap {basemap!r} is not offered on {datum} pages "
             f"(offered: {', '.join(b['id'] for b in basemaps)}); 天地图 needs $TIANDITU_KEY, "
             "高德 needs the gcj02 variant"
         )
+    return basemaps, notes
+
+
+def _page(
+    shared: Mapping[str, Any],
+    *,
+    layout: Layout | None,
+    basemap: str,
+    env: Mapping[str, str] | None,
+    home: str,
+    atlas: str,
+    variant: Mapping[str, str] | None,
+    offline: bool = False,
+) -> dict[str, Any]:
+    catalog = shared["catalog"]
+    page, ids, visible = _page_head(layout, catalog)
+    page.update({"home": home, "atlas": atlas, "variant": variant, "sources": _SOURCES})
+    records = {i: shared["elements"][i] for i in ids}
+    basemaps, notes = _basemaps(shared["datum"], basemap=basemap, env=env, offline=offline)
+    copied = (
+        "units", "arcs", "arc_rank", "arc_lods", "plans", "docs", "provisions", "headings",
+        "mentions", "unit_refs", "unit_aliases", "directory",
+    )  # fmt: skip
     return {
         "version": 1,
         "page": page,
@@ -289,33 +260,22 @@ def _page(
         "basemap": basemap,
         "basemap_notes": notes,
         "scale": am.SCALE,
-        "units": shared["units"],
-        "arcs": shared["arcs"],
-        "arc_rank": shared["arc_rank"],
-        "arc_lods": shared["arc_lods"],
+        **{key: shared[key] for key in copied},
         "elements": records,
         "order": ids,
         "visible": visible,
         "features": am.feature_records(shared["geometry"], ids),
-        "tree": tree,
+        "tree": _tree(shared, records, ids),
         # the look, from the ontology (geo/styles.py): the legend of what this page draws, the
         # styles it uses and, per element, its colour (the same on every page) and style keys
         "legend": legend(catalog, ids),
         "styles": page_styles(catalog, ids),
         "looks": element_looks(catalog, ids),
-        "unit_concepts": {  # helper B (issue 18): the concepts of this page, per unit
+        "unit_concepts": {  # the elements of this page, per unit
             a: [c for c in cs if c["id"] in records]
             for a, cs in shared["unit_concepts"].items()
             if any(c["id"] in records for c in cs)
         },
-        "plans": shared["plans"],
-        "docs": shared["docs"],
-        "provisions": shared["provisions"],
-        "headings": shared["headings"],
-        "mentions": shared["mentions"],
-        "unit_refs": shared["unit_refs"],
-        "unit_aliases": shared["unit_aliases"],
-        "directory": shared["directory"],  # issue 16: search everything from every page
         "layouts": [
             {"id": lay.id, "name": lay.name, "elements": list(dict.fromkeys(lay.elements))}
             for lay in catalog.layouts
@@ -328,71 +288,42 @@ def _page(
 # --- public --------------------------------------------------------------------------------------
 
 
-def read_atlas_inputs(
-    *,
-    root: str | os.PathLike[str] | None = None,
-    units: gpd.GeoDataFrame | None = None,
-    catalog: Any = None,
-    corpus: Any = None,
-    gazetteer: Any = None,
-    links: Any = None,
-) -> dict[str, Any]:
-    """Read everything the atlas pages are built from, as :func:`write_atlas` uses it.
+def page_inputs(inputs: Inputs) -> dict[str, Any]:
+    """The records the atlas pages are drawn from, as keyword arguments of
+    :func:`build_page_model`.
 
     The admin units and the grey context are the simplified coverage
-    (:func:`geo.coverage.simplified_units`: read and simplified once per data root, then
-    cached; the context shares its border with Gansu exactly); the features are
-    :func:`geo.catalog.build_geometry` with ``areas=False`` (lines, points and sites: the pages
-    draw areas from their member units).
-
-    Parameters
-    ----------
-    root
-        Data root (default :func:`geo._paths.data_root`).
-    units, catalog, corpus, gazetteer, links
-        Records to use instead of reading them from ``root``; ``units`` defaults to
-        :func:`geo.coverage.simplified_units` (all levels).
+    (:attr:`geo.inputs.Inputs.simplified_units`, :attr:`~geo.inputs.Inputs.simplified_context`:
+    the context shares its border with Gansu exactly); the features are
+    :attr:`~geo.inputs.Inputs.page_geometry` (lines, points and sites: the pages draw areas
+    from their member units).
 
     Returns
     -------
     dict
-        The keyword arguments of :func:`build_page_model` that describe the data:
         ``catalog, corpus, units, context, geometry, links, gazetteer``.
     """
-    from geo.catalog import build_geometry, read_catalog
-    from geo.corpus import read_corpus
-    from geo.coverage import simplified_units
-    from geo.gazetteer import read_gazetteer
-
-    corpus = read_corpus(root=root) if corpus is None else corpus
-    units = simplified_units(root=root, level=None) if units is None else units
-    context = simplified_units(root=root, level="context")
-    catalog = read_catalog(root=root, corpus=corpus) if catalog is None else catalog
-    gazetteer = read_gazetteer(root=root) if gazetteer is None else gazetteer
-    if links is None:
-        links = _read_links(corpus, gazetteer, catalog)
-    geometry = build_geometry(catalog, units, context=context, areas=False)
     return {
-        "catalog": catalog,
-        "corpus": corpus,
-        "units": units,
-        "context": context,
-        "geometry": geometry,
-        "links": links,
-        "gazetteer": gazetteer,
+        "catalog": inputs.catalog,
+        "corpus": inputs.corpus,
+        "units": inputs.simplified_units,
+        "context": inputs.simplified_context,
+        "geometry": inputs.page_geometry,
+        "links": inputs.links,
+        "gazetteer": inputs.gazetteer,
     }
 
 
 def build_page_model(
     *,
-    catalog: Any,
-    corpus: Any,
+    catalog: Catalog,
+    corpus: Corpus,
     units: gpd.GeoDataFrame,
+    links: Links,
     context: gpd.GeoDataFrame | None = None,
     geometry: gpd.GeoDataFrame | None = None,
-    links: Any = None,
-    gazetteer: Any = None,
-    layout: Any = None,
+    gazetteer: Gazetteer | None = None,
+    layout: Layout | str | None = None,
     basemap: str = "none",
     env: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
@@ -407,17 +338,17 @@ def build_page_model(
     units
         Province, prefecture and county units with the schema of
         :func:`geo.boundaries.read_units`, e.g. the simplified coverage
-        :func:`geo.coverage.simplified_units` (``level=None``).
+        :attr:`geo.inputs.Inputs.simplified_units`.
+    links
+        A :class:`geo.links.Links` of ``corpus`` (:attr:`geo.inputs.Inputs.links`): the
+        highlighted names and the ranked provisions of every unit and element.
     context
         Neighbouring units, drawn grey as given; optional. The pages of :func:`write_atlas`
-        take the simplified context :func:`geo.coverage.simplified_units` (``level="context"``),
-        which shares its border with the simplified Gansu units.
+        take the simplified context :attr:`geo.inputs.Inputs.simplified_context`, which shares
+        its border with the simplified Gansu units.
     geometry
         :func:`geo.catalog.build_geometry` of ``catalog`` on ``units`` (computed if omitted,
         with ``areas=False``: the page draws areas from their member units).
-    links
-        A :class:`geo.links.Links`; without it, place names are found by the units' full
-        official names only.
     gazetteer
         A :class:`geo.gazetteer.Gazetteer`: short and former names of the units become
         search terms (optional).
@@ -432,20 +363,30 @@ def build_page_model(
     -------
     dict
         Plain JSON-ready data.
+
+    Examples
+    --------
+    >>> from geo.inputs import read_inputs
+    >>> model = build_page_model(**page_inputs(read_inputs()), layout="lz_yihe_liangji_sidai")
+    >>> model["page"]["kind"], model["datum"]
+    ('layout', 'wgs84')
     """
     datum = "gcj02" if datum_of(basemap) == "gcj02" else "wgs84"
     if isinstance(layout, str):
         layout = catalog.layout(layout)
-    shared = _shared(
-        catalog=catalog,
-        corpus=corpus,
-        units=units,
-        context=context,
-        geometry=geometry,
-        links=links,
-        datum=datum,
-        gazetteer=gazetteer,
-    )
+    if geometry is None:
+        geometry = build_geometry(catalog, units, context=context, areas=False)
+    shared = {
+        **_records(
+            catalog=catalog,
+            corpus=corpus,
+            units=units,
+            context=context,
+            links=links,
+            gazetteer=gazetteer,
+        ),
+        **_drawn(units=units, context=context, geometry=geometry, datum=datum),
+    }
     return _page(
         shared,
         layout=layout,
@@ -504,23 +445,55 @@ def _copy_leaflet(out: Path) -> list[Path]:
     return written
 
 
-def _write(path: Path, text: str) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    path.write_text(text, encoding="utf-8", newline="\n")
-    return path
+def _variant_pages(
+    shared: Mapping[str, Any],
+    out: Path,
+    *,
+    sub: str,
+    basemap: str,
+    amap: bool,
+    offline: bool,
+    env: Mapping[str, str],
+) -> list[Path]:
+    """Write every map page of one datum variant (``sub`` = ``""`` or ``"gcj02/"``)."""
+    catalog = shared["catalog"]
+    up = "../" * sub.count("/")
+    written = []
+    pages = [(lay.id, lay) for lay in catalog.layouts] + [("atlas", None)]
+    for pid, lay in pages:
+        name = f"{pid}.html" if lay is not None else ATLAS_PAGE
+        variant = None
+        if amap:
+            other = f"../{name}" if sub else f"gcj02/{name}"
+            label = "WGS84 版 (OSM/Esri)" if sub else "高德底图版 Amap (GCJ-02)"
+            variant = {"href": other, "label": label}
+        model = _page(
+            shared,
+            layout=lay,
+            basemap=basemap,
+            env=env,
+            home=f"{up}index.html",
+            atlas=ATLAS_PAGE,
+            variant=variant,
+            offline=offline,
+        )
+        html = render_page(
+            model,
+            leaflet_js=f"{up}static/leaflet/leaflet.js",
+            leaflet_css=f"{up}static/leaflet/leaflet.css",
+        )
+        written.append(write_text(out / sub / name, html))
+    return written
 
 
 def write_atlas(
     out: str | os.PathLike[str],
     *,
+    inputs: Inputs | None = None,
     root: str | os.PathLike[str] | None = None,
     basemap: str = "osm",
     amap: bool = True,
     offline: bool = False,
-    units: gpd.GeoDataFrame | None = None,
-    catalog: Any = None,
-    corpus: Any = None,
-    links: Any = None,
     env: Mapping[str, str] | None = None,
 ) -> list[Path]:
     """Write the atlas pages into the folder ``out``.
@@ -534,8 +507,11 @@ def write_atlas(
     ----------
     out
         Output folder (created if missing; files of the same names are replaced).
+    inputs
+        What the pages are drawn from (:func:`page_inputs`); default
+        :func:`geo.inputs.read_inputs` of ``root``.
     root
-        Data root (default :func:`geo._paths.data_root`).
+        Data root (default :func:`geo._paths.data_root`), when ``inputs`` is not given.
     basemap
         Initial basemap of the WGS84 pages: ``none``, ``osm``, ``esri`` or ``tianditu``
         (needs ``$TIANDITU_KEY``).
@@ -543,10 +519,6 @@ def write_atlas(
         Also write the GCJ-02 variant with the 高德 basemap.
     offline
         Make every page self-contained (delegated to :mod:`geo.offline`).
-    units, catalog, corpus, links
-        Inputs to use instead of reading them from ``root`` (see :func:`read_atlas_inputs`);
-        ``units`` defaults to the simplified coverage :func:`geo.coverage.simplified_units`
-        (all levels), the grey context is always its ``level="context"``.
     env
         Environment to read ``$TIANDITU_KEY`` from. Default: none, so that no key is ever
         written into the pages unless asked for (``gansu-atlas build --tianditu`` passes
@@ -574,81 +546,53 @@ def write_atlas(
         raise OutputError(
             f"cannot create the output folder {out}: {exc.strerror}; choose another --out"
         ) from None
-    inputs = read_atlas_inputs(root=root, units=units, catalog=catalog, corpus=corpus, links=links)
-    catalog, corpus = inputs["catalog"], inputs["corpus"]
-
+    source = read_inputs(root) if inputs is None else inputs
+    given = page_inputs(source)
+    catalog, corpus = given["catalog"], given["corpus"]
+    records = _records(
+        catalog=catalog,
+        corpus=corpus,
+        units=given["units"],
+        context=given["context"],
+        links=given["links"],
+        gazetteer=given["gazetteer"],
+    )
     written: list[Path] = []
     try:
         written += _copy_leaflet(out)
         variants = [("wgs84", "", basemap)] + ([("gcj02", "gcj02/", "amap")] if amap else [])
         for datum, sub, bm in variants:
-            shared = _shared(**inputs, datum=datum)
-            up = "../" * sub.count("/")
-            pages = [(lay.id, lay) for lay in catalog.layouts] + [("atlas", None)]
-            for pid, lay in pages:
-                name = f"{pid}.html" if lay is not None else ATLAS_PAGE
-                if amap:
-                    other = f"../{name}" if sub else f"gcj02/{name}"
-                    label = "WGS84 版 (OSM/Esri)" if sub else "高德底图版 Amap (GCJ-02)"
-                    variant = {"href": other, "label": label}
-                else:
-                    variant = None
-                model = _page(
-                    shared,
-                    layout=lay,
-                    basemap=bm,
-                    env=env,
-                    home=f"{up}index.html",
-                    atlas=ATLAS_PAGE,
-                    variant=variant,
-                    offline=offline,
-                )
-                html = render_page(
-                    model,
-                    leaflet_js=f"{up}static/leaflet/leaflet.js",
-                    leaflet_css=f"{up}static/leaflet/leaflet.css",
-                )
-                written.append(_write(out / sub / name, html))
-        written.append(_write(out / "index.html", _index_html(catalog, corpus, amap=amap)))
+            drawn = _drawn(
+                units=given["units"], context=given["context"], geometry=given["geometry"],
+                datum=datum,
+            )  # fmt: skip
+            written += _variant_pages(
+                {**records, **drawn},
+                out,
+                sub=sub,
+                basemap=bm,
+                amap=amap,
+                offline=offline,
+                env=env,
+            )
+        # the gallery index (thumbnails from the same records) and the comparisons
+        comparisons = read_comparisons(catalog, root=source.root)
+        index = index_html(
+            catalog,
+            corpus,
+            atlas_page=ATLAS_PAGE,
+            amap=amap,
+            thumbs=thumbnails(catalog, given["units"], given["geometry"]),
+            comparisons=comparisons,
+            title=_TITLE,
+            title_en=_TITLE_EN,
+            foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
+        )
+        written.append(write_text(out / "index.html", index))
+        page = compare_html(catalog, comparisons=comparisons, title=_TITLE)
+        written.append(write_text(out / "compare.html", page))
     except OSError as exc:
         raise OutputError(f"cannot write the atlas into {out}: {exc}; check the folder") from None
     if offline:
-        from geo.offline import make_offline
-
         written = make_offline(out, written)
     return sorted(written)
-
-
-def _index_html(catalog: Any, corpus: Any, *, amap: bool) -> str:
-    plans = {p.id: p for p in corpus.plans}
-    groups: list[dict[str, Any]] = []
-    for lay in catalog.layouts:
-        plan = plans.get(lay.plan)
-        title = plan.title if plan else lay.plan
-        doc = f"文件 {plan.document}" if plan else ""
-        if not groups or groups[-1]["plan"] != lay.plan:
-            groups.append({"plan": lay.plan, "title": title, "doc": doc, "layouts": []})
-        groups[-1]["layouts"].append(
-            {
-                "href": f"{lay.id}.html",
-                "variant": f"gcj02/{lay.id}.html" if amap else None,
-                "name": lay.name,
-                "name_en": lay.name_en,
-                "caption": lay.caption,
-                "figure": lay.figure,
-                "notes": list(lay.notes),
-            }
-        )
-    return render_template(
-        "index.html",
-        title=_TITLE,
-        title_en=_TITLE_EN,
-        css=static_text("atlas.css"),
-        atlas={
-            "href": ATLAS_PAGE,
-            "count": len(catalog.elements),
-            "variant": f"gcj02/{ATLAS_PAGE}" if amap else None,
-        },
-        groups=groups,
-        foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
-    )

@@ -22,7 +22,7 @@ from __future__ import annotations
 import html
 import os
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Mapping
 from typing import Any
 
 import xyzservices.providers as xyz
@@ -166,12 +166,7 @@ def basemap_notes(*, datum: str = "wgs84", env: Mapping[str, str] | None = None)
     """
     notes = []
     if datum == "wgs84":
-        notes.append("高德地图底图见本页的 GCJ-02 版 (Amap tiles: see the GCJ-02 version of this page)")
+        notes.append("高德地图底图见本页的 GCJ-02 版 (Amap: see the GCJ-02 version of this page)")
     else:
         notes.append("本页坐标已转换为 GCJ-02 以配合高德底图 (overlays shifted to GCJ-02 for Amap)")
     return notes
-
-
-def offered(records: Sequence[Mapping[str, Any]]) -> list[str]:
-    """The ids of basemap records (helper for messages)."""
-    return [str(r["id"]) for r in records]

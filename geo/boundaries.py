@@ -30,6 +30,7 @@ from __future__ import annotations
 import json
 import math
 import os
+import warnings
 from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
@@ -42,11 +43,14 @@ import pandas as pd
 import pyproj
 import shapely
 
+from geo._io import write_text
 from geo._paths import data_root
-from geo.errors import BoundaryError
+from geo.errors import BoundaryError, OutputError
 
 __all__ = [
+    "ALL_LEVELS",
     "COLUMNS",
+    "CONTEXT",
     "COORD_DIGITS",
     "EQUAL_AREA_CRS",
     "FILES",
@@ -59,17 +63,22 @@ __all__ = [
     "unit_records",
     "validate_units",
     "write_layers",
-    "write_units",
 ]
 
-#: Levels of the Gansu layers, in nesting order, and the file each one is stored in.
-FILES: dict[str, str] = {
-    "province": "province.geojson",
-    "prefecture": "prefectures.geojson",
-    "county": "counties.geojson",
-    "context": "context.geojson",
-}
+#: Levels of the Gansu layers, in nesting order: the one definition of the levels.
 LEVELS: tuple[str, ...] = ("province", "prefecture", "county")
+#: The level of the neighbouring units drawn for context.
+CONTEXT = "context"
+#: Every level, Gansu's then the context.
+ALL_LEVELS: tuple[str, ...] = (*LEVELS, CONTEXT)
+#: The file each level is stored in.
+FILES: dict[str, str] = dict(
+    zip(
+        ALL_LEVELS,
+        ("province.geojson", "prefectures.geojson", "counties.geojson", "context.geojson"),
+        strict=True,
+    )
+)
 
 #: Attribute columns, in file order (``geometry`` follows).
 COLUMNS: tuple[str, ...] = (
@@ -84,6 +93,10 @@ COLUMNS: tuple[str, ...] = (
 )
 #: Columns that every layer must have (``seat_source`` is informative).
 REQUIRED: tuple[str, ...] = COLUMNS[:-1]
+
+#: Where the units (Gansu and its neighbours) can lie, as ((lon min, lon max), (lat min, lat
+#: max)): wider than the data, so only swapped lon/lat or a projected CRS falls outside.
+PLAUSIBLE = ((70.0, 140.0), (15.0, 55.0))
 
 #: Decimals kept for coordinates (1e-6 degree is about 0.1 m).
 COORD_DIGITS = 6
@@ -102,11 +115,48 @@ def _folder(root: str | os.PathLike[str] | None) -> Path:
     return data_root(root) / "boundaries"
 
 
+def check_collection(data: Any, *, source: str | os.PathLike[str]) -> list[Any]:
+    """Check the JSON of a layer before it is read as a table; return its features.
+
+    It must be a FeatureCollection whose ``features`` is a list; a ``crs`` member (RFC 7946
+    has none) must name a CRS that exists (a wrong but real one is named by
+    :func:`validate_units`).
+    """
+    where = f"boundary layer {source}"
+    features = data.get("features") if isinstance(data, dict) else None
+    if not isinstance(features, list):
+        shown = (
+            "missing"
+            if not isinstance(data, dict) or "features" not in data
+            else (f"features = {json.dumps(features)[:20]}")
+        )
+        raise BoundaryError(f"{where} is not a FeatureCollection ({shown}); {_FIX}")
+    crs = data.get("crs")
+    if crs is not None:
+        name = crs.get("properties", {}).get("name") if isinstance(crs, dict) else None
+        try:
+            pyproj.CRS.from_user_input(name)
+        except (pyproj.exceptions.CRSError, TypeError):
+            raise BoundaryError(
+                f"{where} declares an unknown CRS {str(name)[:40]!r}; write WGS84 lon/lat "
+                "without a crs member (RFC 7946)"
+            ) from None
+    return features
+
+
 def _read(path: Path) -> gpd.GeoDataFrame:
     if not path.is_file():
         raise BoundaryError(f"boundary layer {path} not found; {_FIX} or pass root=")
     try:
-        gdf = gpd.read_file(path, engine="pyogrio")
+        data = json.loads(path.read_bytes())
+    except ValueError:
+        data = None  # not JSON at all: pyogrio names the reason below
+    if data is not None:
+        check_collection(data, source=path)
+    try:
+        with warnings.catch_warnings():  # a column of the wrong type is named below
+            warnings.filterwarnings("ignore", "Could not parse column", UserWarning)
+            gdf = gpd.read_file(path, engine="pyogrio")
     except Exception as exc:  # pyogrio raises several unrelated types for unreadable files
         reason = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
         raise BoundaryError(
@@ -240,6 +290,12 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
     missing = [c for c in (*REQUIRED, "geometry") if c not in gdf.columns]
     if missing:
         raise BoundaryError(f"{where} lacks the column(s) {', '.join(missing)}; {_FIX}")
+    if gdf.geometry.has_z.any():
+        codes_z = list(gdf["adcode"][gdf.geometry.has_z.to_numpy()])
+        raise BoundaryError(
+            f"{where} has 3D coordinates (x, y, z) for adcode {_few(codes_z)}; drop the z "
+            "values (shapely.force_2d) and rebuild"
+        )
     if gdf.crs is None:
         raise BoundaryError(f"{where} has no CRS; set it with gdf.set_crs(4326) if it is WGS84")
     if gdf.crs.to_epsg() != 4326:
@@ -255,6 +311,15 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
         raise BoundaryError(
             f"{where} has duplicate adcodes {_few(dups)} within one level; keep one row each"
         )
+    for col in ("area_km2", "seat_lon", "seat_lat"):
+        values = pd.to_numeric(gdf[col], errors="coerce")
+        bad = ~np.isfinite(values.to_numpy(dtype=float)) & gdf[col].notna().to_numpy()
+        if bad.any():
+            i = int(np.flatnonzero(bad)[0])
+            raise BoundaryError(
+                f"{where} has {col} = {str(gdf[col].iloc[i])[:20]!r} for adcode "
+                f"{_few(list(codes[bad]))}, not a finite number; write a number and rebuild"
+            )
     geoms = gdf.geometry.to_numpy()
     missing_geom = [c for c, g in zip(codes, geoms, strict=True) if g is None or g.is_empty]
     if missing_geom:
@@ -268,6 +333,7 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
             f"{where} has non-polygonal geometry for adcode {_few(not_poly)}; "
             "units must be Polygon or MultiPolygon"
         )
+    _check_plausible(gdf, codes, where)
     invalid = np.flatnonzero(~shapely.is_valid(geoms))
     if invalid.size:
         i = int(invalid[0])
@@ -275,6 +341,23 @@ def validate_units(gdf: Any, *, source: str | os.PathLike[str]) -> None:
         raise BoundaryError(
             f"{where} has invalid geometry for adcode {_few([codes.iloc[j] for j in invalid])}"
             f" ({reason}); repair it with shapely.make_valid and rebuild"
+        )
+
+
+def _check_plausible(gdf: gpd.GeoDataFrame, codes: pd.Series, where: str) -> None:
+    """Coordinates (and seats) outside :data:`PLAUSIBLE` mean swapped lon/lat or another CRS."""
+    (x0, x1), (y0, y1) = PLAUSIBLE
+    b = shapely.bounds(gdf.geometry.to_numpy())
+    sx = pd.to_numeric(gdf["seat_lon"], errors="coerce").to_numpy(dtype=float)
+    sy = pd.to_numeric(gdf["seat_lat"], errors="coerce").to_numpy(dtype=float)
+    out = (b[:, 0] < x0) | (b[:, 2] > x1) | (b[:, 1] < y0) | (b[:, 3] > y1)
+    out |= (sx < x0) | (sx > x1) | (sy < y0) | (sy > y1)
+    if out.any():
+        i = int(np.flatnonzero(out)[0])
+        raise BoundaryError(
+            f"{where} has coordinates outside lon {x0}..{x1}, lat {y0}..{y1} for adcode "
+            f"{_few(list(codes[out]))} (x {b[i, 0]:.1f}..{b[i, 2]:.1f}, y {b[i, 1]:.1f}.."
+            f"{b[i, 3]:.1f}); are lon and lat swapped? write lon first and rebuild"
         )
 
 
@@ -454,36 +537,20 @@ def dumps_units(gdf: gpd.GeoDataFrame) -> str:
     return '{"type":"FeatureCollection","features":[\n' + ",\n".join(lines) + "\n]}\n"
 
 
-def write_units(gdf: gpd.GeoDataFrame, path: str | os.PathLike[str]) -> Path:
-    """Write a units layer to ``path`` with :func:`dumps_units`, atomically."""
-    path = Path(path)
-    text = dumps_units(gdf)
-    tmp = path.with_name(f".{path.name}.tmp-{os.getpid()}")
-    try:
-        with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-            fh.write(text)
-        os.replace(tmp, path)
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path
-
-
 def write_layers(
     out: str | os.PathLike[str], *, root: str | os.PathLike[str] | None = None
 ) -> list[Path]:
     """Read, validate and write the four base layers into the folder ``out``.
 
-    Every layer is read and validated before anything is written; ``PROVENANCE.md`` is copied
-    beside them when it exists. Existing files of the same names in ``out`` are replaced,
-    other files are left alone.
+    Every layer is read and validated, and every text made, before anything is written
+    (:func:`geo._io.write_text`); ``PROVENANCE.md`` is copied beside them when it exists.
+    Existing files of the same names in ``out`` are replaced, other files are left alone.
 
     Returns
     -------
     list of Path
         The files written, in :data:`FILES` order, then ``PROVENANCE.md``.
     """
-    from geo.errors import OutputError
-
     layers = {name: read_units(root=root, level=name) for name in LEVELS}
     layers["context"] = read_context(root=root)
     texts = {FILES[name]: dumps_units(gdf) for name, gdf in layers.items()}
@@ -501,13 +568,9 @@ def write_layers(
     for name, text in texts.items():
         target = out / name
         try:
-            tmp = target.with_name(f".{name}.tmp-{os.getpid()}")
-            with open(tmp, "w", encoding="utf-8", newline="\n") as fh:
-                fh.write(text)
-            os.replace(tmp, target)
+            written.append(write_text(target, text))
         except OSError as exc:
             raise OutputError(
                 f"cannot write '{target}' ({exc.strerror}); choose a writable --out"
             ) from None
-        written.append(target)
     return written

@@ -31,15 +31,32 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Iterable, Mapping, Sequence
-from dataclasses import dataclass, field
-from types import MappingProxyType
 from typing import Any
 
 import geopandas as gpd
 
-from geo.errors import UnknownNameError
+from geo._catalog_geom import build, records, tagged
+from geo._catalog_geom import unit_tags as _unit_tags
+from geo._catalog_load import load
+from geo._catalog_records import concept_record, element_record, member_record, member_rows
+from geo._catalog_types import (
+    GEOMETRY_TYPES,
+    MEMBER_LEVELS,
+    Basis,
+    Catalog,
+    Element,
+    Kind,
+    Layout,
+    Member,
+    Part,
+    Quote,
+    Role,
+    Site,
+)
 
 __all__ = [
+    "GEOMETRY_TYPES",
+    "MEMBER_LEVELS",
     "Basis",
     "Catalog",
     "Element",
@@ -51,208 +68,16 @@ __all__ = [
     "Role",
     "Site",
     "build_geometry",
+    "concept_record",
+    "element_record",
     "element_records",
+    "member_record",
+    "member_rows",
     "read_catalog",
     "tag_units",
+    "tagged",
+    "unit_tags",
 ]
-
-#: Geometry families of the kinds, and the shapely geometry types each one allows.
-GEOMETRY_TYPES: Mapping[str, tuple[str, ...]] = MappingProxyType(
-    {
-        "area": ("Polygon", "MultiPolygon"),
-        "line": ("LineString", "MultiLineString"),
-        "point": ("Point", "MultiPoint"),
-    }
-)
-
-
-# --- records -----------------------------------------------------------------------------------
-
-
-@dataclass(frozen=True)
-class Kind:
-    """A kind of the ontology (``kinds.toml``): 核 core, 极 pole, 带 belt, 轴 axis …"""
-
-    id: str
-    zh: str
-    en: str
-    geometry: str
-    colour: str
-    style: str
-    order: int
-    description: str
-    #: the look (geo/styles.py): line width in px, dash pattern in px, marker radius in px
-    weight: float = 1.2
-    dash: tuple[float, ...] = ()
-    radius: float = 0.0
-
-
-@dataclass(frozen=True)
-class Role:
-    """A role a member may play (``kinds.toml`` ``[role.*]``)."""
-
-    id: str
-    zh: str
-    description: str
-
-
-@dataclass(frozen=True)
-class Basis:
-    """A basis of membership (``kinds.toml`` ``[basis.*]``); ``style`` hints the outline."""
-
-    id: str
-    zh: str
-    description: str
-    style: str = ""
-    #: the look (geo/styles.py): fill opacity of whole areas, dash pattern in px
-    fill_opacity: float = 0.42
-    dash: tuple[float, ...] = ()
-
-
-@dataclass(frozen=True)
-class Part:
-    """A part of an element's features (``kinds.toml`` ``[part.*]``): whole, partial, site."""
-
-    id: str
-    zh: str
-    style: str
-    description: str
-    #: the look (geo/styles.py): marker radius in px (0: the kind's)
-    radius: float = 0.0
-
-
-@dataclass(frozen=True)
-class Site:
-    """A named place drawn as a point: WGS84 lon/lat, how we know it, and how precisely."""
-
-    lon: float
-    lat: float
-    basis: str
-    source: str
-    precision_deg: float
-
-
-@dataclass(frozen=True)
-class Member:
-    """One member of an element, resolved to adcodes.
-
-    ``level`` is the level of the units the adcodes are read at (``prefecture``, ``county`` or
-    ``context``). ``via`` is the id of the part an inherited member came from (composites).
-    """
-
-    name: str
-    adcodes: tuple[str, ...]
-    level: str
-    role: str
-    basis: str
-    partial: bool = False
-    source: str | None = None
-    site: Site | None = None
-    via: str | None = None
-
-
-@dataclass(frozen=True)
-class Quote:
-    """A verbatim quote and the provision it occurs in (checked on load)."""
-
-    text: str
-    provision: str
-
-
-@dataclass(frozen=True)
-class Element:
-    """One element of a layout: a core, pole, belt, axis, circle, barrier, corridor, zone, node
-    or scope. ``paths`` are the ordered member names a line is drawn through."""
-
-    id: str
-    name: str
-    name_en: str
-    aliases: tuple[str, ...]
-    plan: str
-    kind: str
-    members: tuple[Member, ...]
-    provisions: tuple[str, ...]
-    quotes: tuple[Quote, ...]
-    notes: tuple[str, ...] = ()
-    parts: tuple[str, ...] = ()
-    parents: tuple[str, ...] = ()
-    paths: tuple[tuple[str, ...], ...] = ()
-    file: str = ""
-
-
-@dataclass(frozen=True)
-class Layout:
-    """A layout (a lost figure or a described arrangement): its elements, parts expanded."""
-
-    id: str
-    name: str
-    name_en: str
-    plan: str
-    elements: tuple[str, ...]
-    listed: tuple[str, ...]
-    caption: str
-    figure: str | None = None
-    notes: tuple[str, ...] = ()
-
-
-@dataclass(frozen=True)
-class Catalog:
-    """The loaded, validated catalog."""
-
-    elements: tuple[Element, ...]
-    layouts: tuple[Layout, ...]
-    kinds: Mapping[str, Kind]
-    roles: Mapping[str, Role]
-    bases: Mapping[str, Basis]
-    parts: Mapping[str, Part] = field(default_factory=dict)
-    _index: Mapping[str, Element] = field(default_factory=dict, repr=False, compare=False)
-
-    def __post_init__(self) -> None:
-        object.__setattr__(self, "_index", MappingProxyType({e.id: e for e in self.elements}))
-
-    def __contains__(self, id: object) -> bool:
-        return id in self._index
-
-    def __len__(self) -> int:
-        return len(self.elements)
-
-    def get(self, id: str) -> Element:
-        """Return the element ``id``; raise :class:`UnknownNameError` with suggestions."""
-        try:
-            return self._index[id]
-        except KeyError:
-            hint = self.suggest(id)
-            more = f"; did you mean {', '.join(hint)}?" if hint else ""
-            raise UnknownNameError(
-                f"unknown concept {id!r}{more} (`gansu-atlas concepts` lists all ids)"
-            ) from None
-
-    def suggest(self, text: str, *, n: int = 5) -> list[str]:
-        """Ids of the elements nearest to ``text`` (by id, name or alias)."""
-        from geo._catalog_load import nearest
-
-        keys: dict[str, str] = {}
-        for e in self.elements:
-            for k in (e.id, e.name, *e.aliases):
-                keys.setdefault(k, e.id)
-        out: list[str] = []
-        for k in nearest(text, list(keys), n=n * 2):
-            if keys[k] not in out:
-                out.append(keys[k])
-        return out[:n]
-
-    def layout(self, id: str) -> Layout:
-        """Return the layout ``id``; raise :class:`UnknownNameError` with the known ids."""
-        for lay in self.layouts:
-            if lay.id == id:
-                return lay
-        known = ", ".join(lay.id for lay in self.layouts)
-        raise UnknownNameError(f"unknown layout {id!r}; known layouts: {known}")
-
-    def by_plan(self, plan: str) -> tuple[Element, ...]:
-        """The elements of one plan, in catalog order."""
-        return tuple(e for e in self.elements if e.plan == plan)
-
 
 # --- loading -----------------------------------------------------------------------------------
 
@@ -288,8 +113,6 @@ def read_catalog(
     CatalogError
         Listing every problem found, one line each (file, element, problem, fix).
     """
-    from geo._catalog_load import load
-
     return load(root=root, gazetteer=gazetteer, corpus=corpus, units=units)
 
 
@@ -338,8 +161,6 @@ def build_geometry(
         members, provisions, quotes, geometry`` (``members``, ``provisions`` and ``quotes``
         are JSON strings; ``basis`` counts members per basis).
     """
-    from geo._catalog_geom import build
-
     return build(catalog, units, context=context, areas=areas)
 
 
@@ -356,11 +177,25 @@ def tag_units(catalog: Catalog, units: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
     -------
     geopandas.GeoDataFrame
         A copy of ``units`` with ``concepts`` (JSON list of ``{id, name, plan, kind, role,
-        basis, partial, via}``, sorted by id) and ``concepts_zh`` (readable, Chinese).
+        basis, partial, via}``, sorted by id) and ``concepts_zh`` (readable, Chinese): the
+        entries of :func:`unit_tags`.
     """
-    from geo._catalog_geom import tag
+    return tagged(catalog, units, _unit_tags(catalog, units))
 
-    return tag(catalog, units)
+
+def unit_tags(
+    catalog: Catalog, units: gpd.GeoDataFrame
+) -> dict[tuple[str, str], list[dict[str, Any]]]:
+    """The elements every unit of ``units`` belongs to, by the rules of :func:`tag_units`.
+
+    Returns
+    -------
+    dict
+        ``(adcode, level)`` → ``[{id, name, plan, kind, role, basis, partial, via}]``, sorted
+        by id; units that belong to no element are left out. Pass every level together: a
+        prefecture is tagged through its counties only when they are in ``units`` too.
+    """
+    return _unit_tags(catalog, units)
 
 
 def element_records(
@@ -387,14 +222,15 @@ def element_records(
     units
         Units to name the adcodes with (``unit``); optional.
     """
-    from geo._catalog_geom import records
-
     return records(catalog, geometry=geometry, ids=ids, units=units)
 
 
 def dumps_records(records: Sequence[Mapping[str, Any]]) -> str:
     """Serialize records deterministically (sorted keys, UTF-8 text, trailing newline)."""
-    return json.dumps(list(records), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return (
+        json.dumps(list(records), ensure_ascii=False, indent=2, sort_keys=True, allow_nan=False)
+        + "\n"
+    )
 
 
 def describe_element(catalog: Catalog, id: str) -> str:

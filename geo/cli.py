@@ -5,23 +5,49 @@ result. Errors on bad input (:class:`geo.errors.AtlasError`) are printed as one 
 traceback, and the exit status is 2.
 
 Each sub-command has an ``_add_<name>(sub)`` that declares it and a ``_run_<name>(args)`` that
-runs it; ``main`` dispatches.
+runs it; ``main`` dispatches. Commands that need more than one input read them once with
+:func:`geo.inputs.read_inputs`. Defaults live in the library: an option the user did not give
+is not passed on (:func:`_given`), and the help texts quote the library's defaults.
 """
 
 from __future__ import annotations
 
 import argparse
+import inspect
 import json
+import signal
 import sys
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from geo import __version__
-from geo.errors import AtlasError
+from geo._io import printable, signals_as_errors
+from geo._paths import DEFAULT_OUT
+from geo.boundaries import ALL_LEVELS, unit_records, write_layers
+from geo.catalog import describe_element, element_records
+from geo.corpus import parse_text, read_corpus
+from geo.errors import AtlasError, Interrupted, OutputError, UnknownNameError
+from geo.export import CRSS, FORMATS, LAYERS, export
+from geo.figure import FORMATS as FIGURE_FORMATS
+from geo.figure import render_figure
+from geo.gazetteer import read_gazetteer
+from geo.inputs import read_inputs
+from geo.links import links_records, place_provisions
+
+
+def _default(func: Callable[..., Any], name: str) -> Any:
+    """The library's default of the parameter ``name`` of ``func`` (for the help texts)."""
+    return inspect.signature(func).parameters[name].default
+
+
+def _given(**options: Any) -> dict[str, Any]:
+    """The options the user gave (not ``None``): the library sets the others' defaults."""
+    return {k: v for k, v in options.items() if v is not None}
 
 
 def _print_json(data: object) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n")
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -39,9 +65,7 @@ def _common(p: argparse.ArgumentParser) -> None:
 def _add_build(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("build", help="build the atlas (the main job) into an output folder")
     _common(p)
-    p.add_argument(
-        "--out", type=Path, default=Path("atlas"), help="output folder (default: atlas/)"
-    )
+    p.add_argument("--out", type=Path, help=f"output folder (default: {DEFAULT_OUT}/)")
     p.add_argument(
         "--offline",
         action="store_true",
@@ -56,9 +80,12 @@ def _add_build(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_build(args: argparse.Namespace) -> int:
+    # lazy: the page renderer (folium, jinja2) is needed by `build` only
     from geo.build import build
 
-    written = build(out=args.out, root=args.root, offline=args.offline, tianditu=args.tianditu)
+    written = build(
+        **_given(out=args.out, root=args.root), offline=args.offline, tianditu=args.tianditu
+    )
     for path in written:
         print(path)
     return 0
@@ -114,8 +141,6 @@ def _add_provisions(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_provisions(args: argparse.Namespace) -> int:
-    from geo.corpus import parse_text, read_corpus
-
     corpus = parse_text(args.file) if args.file is not None else read_corpus(root=args.root)
     if args.provisions_action == "show":
         prov = corpus.get(args.id)
@@ -190,15 +215,13 @@ def _add_concepts(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_concepts(args: argparse.Namespace) -> int:
-    from geo.catalog import describe_element, element_records, read_catalog
-    from geo.errors import UnknownNameError
-
     if args.args and (args.args[0] != "show" or len(args.args) != 2):
         raise UnknownNameError(
             f"unknown concepts arguments {' '.join(args.args)!r}; use `concepts`, "
             "`concepts --json` or `concepts show ID`"
         )
-    catalog = read_catalog(root=args.root)
+    inputs = read_inputs(args.root)
+    catalog = inputs.catalog
     ids = None
     if args.args:
         catalog.get(args.args[1])
@@ -209,19 +232,11 @@ def _run_concepts(args: argparse.Namespace) -> int:
             plans = sorted({e.plan for e in catalog.elements})
             raise UnknownNameError(f"no concepts in plan {args.plan!r}; plans: {', '.join(plans)}")
     if args.json:
-        from geo.catalog import build_geometry
-
         if args.full:
-            from geo.boundaries import read_context, read_units
-
-            units, context = read_units(root=args.root), read_context(root=args.root)
+            units, geometry = inputs.units, inputs.full_geometry
         else:
-            from geo.coverage import simplified_units
-
-            units = simplified_units(root=args.root, level=None)
-            context = simplified_units(root=args.root, level="context")
+            units, geometry = inputs.simplified_units, inputs.geometry
         units = units[units["level"] != "province"]
-        geometry = build_geometry(catalog, units, context=context)
         records = element_records(catalog, geometry=geometry, ids=ids, units=units)
         _print_json(records[0] if args.args else records)
         return 0
@@ -252,8 +267,6 @@ def _add_names(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_names(args: argparse.Namespace) -> int:
-    from geo.gazetteer import read_gazetteer
-
     gaz = read_gazetteer(root=args.root)
     entries = [gaz.lookup(n) for n in args.name] if args.name else list(gaz.entries)
     if args.json:
@@ -293,7 +306,7 @@ def _add_units(sub: argparse._SubParsersAction) -> None:
     _common(p)
     p.add_argument(
         "--level",
-        choices=("province", "prefecture", "county", "context"),
+        choices=ALL_LEVELS,
         default=None,
         help="which layer (default: province, prefectures and counties)",
     )
@@ -302,8 +315,6 @@ def _add_units(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_units(args: argparse.Namespace) -> int:
-    from geo.boundaries import unit_records
-
     records = unit_records(root=args.root, level=args.level)
     if args.json:
         _print_json(records)
@@ -330,8 +341,6 @@ def _add_layers(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_layers(args: argparse.Namespace) -> int:
-    from geo.boundaries import write_layers
-
     for path in write_layers(args.out, root=args.root):
         print(path)
     return 0
@@ -356,16 +365,7 @@ def _add_links(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_links(args: argparse.Namespace) -> int:
-    from geo.catalog import read_catalog
-    from geo.corpus import read_corpus
-    from geo.gazetteer import read_gazetteer
-    from geo.links import build_links, concept_names, links_records
-
-    gaz = read_gazetteer(root=args.root)
-    corpus = read_corpus(root=args.root)
-    catalog = read_catalog(root=args.root, gazetteer=gaz, corpus=corpus)
-    links = build_links(corpus, gaz, concepts=concept_names(catalog))
-    records = links_records(links, mentions=args.mentions)
+    records = links_records(read_inputs(args.root).links, mentions=args.mentions)
     if args.json:
         _print_json(records)
         return 0
@@ -388,15 +388,10 @@ def _add_place(sub: argparse._SubParsersAction) -> None:
 
 
 def _run_place(args: argparse.Namespace) -> int:
-    from geo.corpus import read_corpus
-    from geo.gazetteer import read_gazetteer
-    from geo.links import build_links, place_provisions
-
-    gaz = read_gazetteer(root=args.root)
+    inputs = read_inputs(args.root)
+    gaz = inputs.gazetteer
     entry = gaz.lookup(args.name)
-    corpus = read_corpus(root=args.root)
-    links = build_links(corpus, gaz)
-    groups = place_provisions(links, corpus, entry.adcodes)
+    groups = place_provisions(inputs.links, inputs.corpus, entry.adcodes)
     units = "+".join(f"{gaz.units[a].name} {a}" for a in entry.adcodes)
     if args.json:
         _print_json({"name": entry.name, "adcodes": list(entry.adcodes), "documents": groups})
@@ -418,17 +413,16 @@ def _split(values: list[str] | None) -> list[str]:
 
 
 def _add_export(sub: argparse._SubParsersAction) -> None:
-    from geo.export import CRSS, FORMATS, LAYERS
-
     p = sub.add_parser("export", help="write every layer for GIS, in the format and CRS you need")
     _common(p)
     p.add_argument(
         "--format",
         action="append",
         metavar="FORMAT",
-        help=f"{'|'.join(FORMATS)}; repeat or comma-separate (default: gpkg)",
+        help=f"{'|'.join(FORMATS)}; repeat or comma-separate "
+        f"(default: {','.join(_default(export, 'formats'))})",
     )
-    p.add_argument("--crs", default="wgs84", help=f"{'|'.join(CRSS)} (default: wgs84)")
+    p.add_argument("--crs", help=f"{'|'.join(CRSS)}|EPSG:NNNN (default: {_default(export, 'crs')})")
     p.add_argument("--out", type=Path, help="output folder (created if missing)")
     p.add_argument(
         "--layer",
@@ -437,16 +431,15 @@ def _add_export(sub: argparse._SubParsersAction) -> None:
         help=f"only these layers; repeat or comma-separate ({', '.join(LAYERS)})",
     )
     p.add_argument(
-        "--csv-geometry", default="wkt", choices=["wkt", "centroid"], help="CSV geometry column"
+        "--csv-geometry",
+        choices=["wkt", "centroid"],
+        help=f"CSV geometry column (default: {_default(export, 'csv_geometry')})",
     )
     p.add_argument("--list-layers", action="store_true", help="list the layers and stop")
     p.set_defaults(run=_run_export)
 
 
 def _run_export(args: argparse.Namespace) -> int:
-    from geo.errors import OutputError
-    from geo.export import LAYERS, export
-
     if args.list_layers:
         print("\n".join(LAYERS))
         return 0
@@ -454,11 +447,13 @@ def _run_export(args: argparse.Namespace) -> int:
         raise OutputError("export needs an output folder; add --out DIR")
     files = export(
         out=args.out,
-        formats=_split(args.format) or ["gpkg"],
-        crs=args.crs,
-        layers=_split(args.layer) or None,
+        **_given(
+            formats=_split(args.format) or None,
+            crs=args.crs,
+            layers=_split(args.layer) or None,
+            csv_geometry=args.csv_geometry,
+        ),
         root=args.root,
-        csv_geometry=args.csv_geometry,
     )
     for path in files:
         print(path)
@@ -472,27 +467,30 @@ def _add_figure(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("figure", help="render a static figure (PNG or PDF) of one layout")
     _common(p)
     p.add_argument("layout", nargs="?", help="layout id (see --list)")
-    p.add_argument("--format", default="png", choices=["png", "pdf"], help="default: png")
+    p.add_argument(
+        "--format",
+        choices=FIGURE_FORMATS,
+        help=f"default: {_default(render_figure, 'fmt')}",
+    )
     p.add_argument("--out", type=Path, help="output file (default: LAYOUT.FORMAT)")
-    p.add_argument("--dpi", type=int, default=150, help="PNG resolution (default: 150)")
+    p.add_argument(
+        "--dpi", type=int, help=f"PNG resolution (default: {_default(render_figure, 'dpi')})"
+    )
     p.add_argument("--list", action="store_true", help="list the layouts and stop")
     p.set_defaults(run=_run_figure)
 
 
 def _run_figure(args: argparse.Namespace) -> int:
-    from geo.errors import OutputError
-
+    if not args.list and not args.layout:
+        raise OutputError("figure needs a layout id; run `gansu-atlas figure --list`")
+    inputs = read_inputs(args.root)
     if args.list:
-        from geo.catalog import read_catalog
-
-        for layout in read_catalog(root=args.root).layouts:
+        for layout in inputs.catalog.layouts:
             print(f"{layout.id}\t{layout.name}")
         return 0
-    if not args.layout:
-        raise OutputError("figure needs a layout id; run `gansu-atlas figure --list`")
-    from geo.figure import render_figure
-
-    path = render_figure(args.layout, fmt=args.format, out=args.out, root=args.root, dpi=args.dpi)
+    path = render_figure(
+        args.layout, **_given(fmt=args.format, out=args.out, dpi=args.dpi), inputs=inputs
+    )
     print(path)
     return 0
 
@@ -531,9 +529,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.print_help()
         return 0
     try:
-        return int(args.run(args))
+        with signals_as_errors():
+            return int(args.run(args))
     except AtlasError as exc:
-        print(f"gansu-atlas: error: {exc}", file=sys.stderr)
-        return 2
+        print(f"gansu-atlas: error: {printable(str(exc))}", file=sys.stderr)
+        return int(getattr(exc, "status", 2))
+    except KeyboardInterrupt:  # before the handlers were in place
+        print(f"gansu-atlas: error: {Interrupted(signal.SIGINT)}", file=sys.stderr)
+        return 128 + signal.SIGINT
     except BrokenPipeError:  # e.g. `gansu-atlas provisions --json | head`
         return 0

@@ -29,7 +29,8 @@ Provision ids
 the first heading) and ``n`` counts from 1 within the plan, path and kind:
 
 - ``p``: a paragraph (kind ``paragraph``), e.g. ``lz-3.2-p1`` = plan lz, 三 （二）, paragraph 1.
-- ``item``: a numbered or bulleted item: ``1.`` ``1．`` ``(1)`` ``（1）`` or ``--`` (kind ``item``).
+- ``item``: a numbered or bulleted item: ``1.`` ``1．`` ``(1)`` ``（1）``, ``--`` or ``●``
+  (kind ``item``).
 - ``h``: a heading line on its own (kind ``heading``), e.g. ``lz-3.2-h1``.
 - ``title``: the plan's title line (kind ``title``), e.g. ``lz-0-title1``.
 - ``box``: a box 专栏N (kind ``box``); path is the top-level heading number only and ``n`` is
@@ -91,9 +92,11 @@ from geo._corpus_records import (
     Repair,
     Skip,
     _squash,
+    provision_record,
 )
-from geo._io import dumps_json, write_text
+from geo._io import defuse_rows, dumps_json, write_text
 from geo._paths import data_root
+from geo._schema import BOM, PLANS, bom_problem, require
 from geo.errors import DataError, PlanTextError
 
 __all__ = [
@@ -105,9 +108,14 @@ __all__ = [
     "Provision",
     "Repair",
     "Skip",
+    "check_metadata",
+    "citation",
+    "flat_row",
     "flat_rows",
     "parse_text",
+    "provision_record",
     "read_corpus",
+    "unregistered_texts",
     "write_corpus",
 ]
 
@@ -116,14 +124,34 @@ PLANS_DIR = "plans"
 # --- reading files -----------------------------------------------------------------------------
 
 
+def _wide_encoding(data: bytes) -> str | None:
+    """``UTF-32`` or ``UTF-16`` if ``data`` starts with their byte-order mark (UTF-32 first: its
+    little-endian mark begins with UTF-16's), or is UTF-32 without one
+    (``UTF-32LE``/``UTF-32BE``); else None."""
+    if data.startswith((b"\xff\xfe\x00\x00", b"\x00\x00\xfe\xff")):
+        return "UTF-32"
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        return "UTF-16"
+    head = data[:4096]
+    if len(head) < 8 or len(head) % 4:
+        return None
+    if not any(head[2::4] + head[3::4]):  # no mark: iconv needs the byte order
+        return "UTF-32LE"
+    if not any(head[0::4] + head[1::4]):
+        return "UTF-32BE"
+    return None
+
+
 def _decode(data: bytes, name: str) -> str:
     """Decode a plan text or raise :class:`PlanTextError` naming the file and the fix."""
-    if not data.strip():
-        raise PlanTextError(f"plan text '{name}' is empty; give a UTF-8 text with paragraphs")
-    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+    if not data.removeprefix(BOM).strip():
+        only = " (it holds only a byte-order mark)" if data.startswith(BOM) else ""
+        raise PlanTextError(f"plan text '{name}' is empty{only}; give a UTF-8 text with paragraphs")
+    wide = _wide_encoding(data)
+    if wide:
         raise PlanTextError(
-            f"plan text '{name}' is UTF-16, not UTF-8; convert it with "
-            f"iconv -f UTF-16 -t UTF-8 '{name}' > plan.txt"
+            f"plan text '{name}' is {wide}, not UTF-8; convert it with "
+            f"iconv -f {wide} -t UTF-8 '{name}' > plan.txt"
         )
     if b"\x00" in data or sum(b < 9 or 13 < b < 32 for b in data[:4096]) > 8:
         raise PlanTextError(
@@ -160,14 +188,19 @@ def _read_bytes(path: Path) -> bytes:
 def _metadata(root: Path) -> dict[str, object]:
     path = root / PLANS_DIR / METADATA
     try:
-        with open(path, "rb") as fh:
-            return tomllib.load(fh)
+        raw = path.read_bytes()
+        bom = bom_problem(raw, file=f"'{path}'")
+        if bom:
+            raise DataError(bom)
+        data = tomllib.loads(raw.decode("utf-8"))
     except FileNotFoundError:
         raise DataError(
             f"'{path}' is missing; the plan corpus needs it (restore layers/plans/{METADATA})"
         ) from None
-    except tomllib.TOMLDecodeError as exc:
+    except (tomllib.TOMLDecodeError, UnicodeDecodeError, RecursionError) as exc:
         raise DataError(f"'{path}' is not valid TOML ({exc}); fix the file") from None
+    require(data, PLANS, file=f"'{path}'", what="corpus metadata")
+    return data
 
 
 def _stamp(root: Path) -> tuple[tuple[str, int, int], ...]:
@@ -211,6 +244,7 @@ def _read_corpus_cached(base: Path, stamp: tuple[tuple[str, int, int], ...]) -> 
     plans_meta = meta.get("plans", [])
     if not isinstance(docs_meta, list) or not isinstance(plans_meta, list):
         raise DataError(f"{base / PLANS_DIR / METADATA}: needs [[documents]] and [[plans]] tables")
+    check_metadata(docs_meta, plans_meta, where=base / PLANS_DIR / METADATA)
     documents: list[Document] = []
     plans: list[Plan] = []
     provisions: list[Provision] = []
@@ -253,7 +287,14 @@ def _read_corpus_cached(base: Path, stamp: tuple[tuple[str, int, int], ...]) -> 
             raise DataError(f"{base / PLANS_DIR / METADATA}: document '{doc_id}' has no plans")
         path = base / PLANS_DIR / file
         text = _decode(_read_bytes(path), str(path))
-        built = _parse_document(text, file=file, plans=cfgs, starts=starts, notice=notice_cfg)
+        built = _parse_document(
+            text,
+            file=file,
+            plans=cfgs,
+            starts=starts,
+            notice=notice_cfg,
+            skip_lines=_skip_lines(dmeta),
+        )
         documents.append(
             Document(
                 id=doc_id,
@@ -280,6 +321,133 @@ def _read_corpus_cached(base: Path, stamp: tuple[tuple[str, int, int], ...]) -> 
         tuple(repairs),
         source=str(base / PLANS_DIR),
     )
+
+
+_PLAN_ID = re.compile(r"[A-Za-z][A-Za-z0-9_]*")
+
+
+def _fail(where: Path | str, what: str, fix: str) -> DataError:
+    return DataError(f"{where}: {what}; {fix}")
+
+
+def check_metadata(
+    documents: list[object], plans: list[object], *, where: Path | str = METADATA
+) -> None:
+    """Check the ``[[documents]]`` and ``[[plans]]`` tables of plans.toml before parsing.
+
+    Raises
+    ------
+    DataError
+        One line naming the entry and the real fix: a missing ``id``/``file``/``document``
+        key, a document or plan id given twice, a plan id that is not an ASCII slug, a plan
+        of an unknown document, a ``file`` that is not in the folder's plans.
+
+    Examples
+    --------
+    >>> check_metadata([{"id": "a", "file": "a.txt"}], [{"id": "x", "document": "a"}])
+    >>> try:
+    ...     check_metadata([{"id": "a", "file": "a.txt"}], [{"id": "兰州", "document": "a"}])
+    ... except DataError as exc:
+    ...     print(str(exc)[:42])
+    plans.toml: plan id '兰州' is not ASCII; use
+    """
+    doc_ids: set[str] = set()
+    files: dict[str, str] = {}
+    for k, d in enumerate(documents, start=1):
+        if not isinstance(d, dict):
+            raise _fail(
+                where, f"[[documents]] entry {k} is not a table", "write it as [[documents]]"
+            )
+        for key in ("id", "file"):
+            if not str(d.get(key, "")).strip():
+                name = d.get("file") or d.get("id") or f"number {k}"
+                raise _fail(
+                    where,
+                    f"[[documents]] entry {name} has no `{key}`",
+                    f'add {key} = "…" to it'
+                    + (" (the .txt file name in this folder)" if key == "file" else ""),
+                )
+        did, file = str(d["id"]), str(d["file"])
+        if did in doc_ids:
+            raise _fail(
+                where, f"document id '{did}' is given twice", "give each document its own id"
+            )
+        if file in files:
+            raise _fail(
+                where,
+                f"file '{file}' is listed by documents '{files[file]}' and '{did}'",
+                "list each text once",
+            )
+        doc_ids.add(did)
+        files[file] = did
+    plan_ids: set[str] = set()
+    for k, p in enumerate(plans, start=1):
+        if not isinstance(p, dict):
+            raise _fail(where, f"[[plans]] entry {k} is not a table", "write it as [[plans]]")
+        for key in ("id", "document"):
+            if not str(p.get(key, "")).strip():
+                name = p.get("id") or p.get("title") or f"number {k}"
+                raise _fail(
+                    where, f"[[plans]] entry {name} has no `{key}`", f'add {key} = "…" to it'
+                )
+        pid, did = str(p["id"]), str(p["document"])
+        if not _PLAN_ID.fullmatch(pid):
+            raise _fail(
+                where,
+                f"plan id '{pid}' is not ASCII",
+                "use letters, digits and _ (e.g. lanzhou), as provision and concept ids "
+                "are built from it",
+            )
+        if pid in plan_ids:
+            raise _fail(
+                where,
+                f"plan id '{pid}' is given twice",
+                "give each [[plans]] entry its own id (provision ids start with it)",
+            )
+        if did not in doc_ids:
+            raise _fail(
+                where,
+                f"plan '{pid}' names document '{did}', which has no [[documents]] entry",
+                f"use one of {', '.join(sorted(doc_ids))} or add the document",
+            )
+        plan_ids.add(pid)
+
+
+def _skip_lines(dmeta: dict[str, object]) -> dict[int, str]:
+    """``skip_lines = [{ from, to, reason }]`` of a document: line number -> reason."""
+    out: dict[int, str] = {}
+    for block in dmeta.get("skip_lines", []) or []:  # type: ignore[union-attr]
+        a, b = int(block["from"]), int(block.get("to", block["from"]))
+        for no in range(a, b + 1):
+            out[no] = str(block.get("reason", "skipped"))
+    return out
+
+
+def unregistered_texts(*, root: str | os.PathLike[str] | None = None) -> list[Path]:
+    """Return the ``.txt`` files in ``root/plans`` that no ``[[documents]]`` entry lists.
+
+    Such a text is not read: register it with :func:`geo.intake.add_plan`
+    (``gansu-atlas add-plan FILE``).
+    """
+    base = data_root(root)
+    listed = {str(d.get("file", "")) for d in _metadata(base).get("documents", [])}
+    folder = base / PLANS_DIR
+    return sorted(p for p in folder.glob("*.txt") if p.name not in listed)
+
+
+def citation(corpus: Corpus, plan: str) -> str:
+    """How a panel cites a plan: its title in 《》 and its document's number.
+
+    Examples
+    --------
+    >>> citation(read_corpus(), "lz")
+    '《“十四五”兰州经济圈发展规划》（甘政办发〔2021〕93号）'
+    """
+    p = corpus.plan(plan)
+    doc = next((d for d in corpus.documents if d.id == p.document), None)
+    title = p.title or (doc.title if doc else "") or p.id
+    number = doc.number if doc else ""
+    return f"《{title.strip('《》')}》" + (f"（{number}）" if number else "")
 
 
 def parse_text(
@@ -346,25 +514,24 @@ COLUMNS = ("id", "document", "plan", "kind", "heading", "text", "lines")
 
 
 def corpus_rows(corpus: Corpus) -> list[dict[str, object]]:
-    """The provisions as JSON-ready rows (the columns of :data:`COLUMNS`), in text order."""
-    return [p.as_dict() for p in corpus.provisions]
+    """The provisions as JSON-ready rows (:func:`provision_record`), in text order."""
+    return [provision_record(p) for p in corpus.provisions]
+
+
+def flat_row(record: dict[str, object]) -> tuple[str, ...]:
+    """A :func:`provision_record` as a flat text row for tables (CSV, GIS): the columns of
+    :data:`COLUMNS` with ``heading`` joined by `` > `` and ``lines`` written ``a-b;c-d``."""
+    flat = {
+        **record,
+        "heading": " > ".join(record["heading"]),  # type: ignore[arg-type]
+        "lines": ";".join(f"{a}-{b}" for a, b in record["lines"]),  # type: ignore[attr-defined]
+    }
+    return tuple(str(flat[c]) for c in COLUMNS)
 
 
 def flat_rows(corpus: Corpus) -> list[tuple[str, ...]]:
-    """The provisions as flat text rows for tables (CSV, GIS): the columns of :data:`COLUMNS`
-    with ``heading`` joined by `` > `` and ``lines`` written ``a-b;c-d``."""
-    return [
-        (
-            prov.id,
-            prov.document,
-            prov.plan,
-            prov.kind,
-            " > ".join(prov.heading),
-            prov.text,
-            ";".join(f"{a}-{b}" for a, b in prov.lines),
-        )
-        for prov in corpus.provisions
-    ]
+    """The provisions as flat text rows for tables (:func:`flat_row`), in text order."""
+    return [flat_row(r) for r in corpus_rows(corpus)]
 
 
 def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
@@ -386,6 +553,6 @@ def write_corpus(corpus: Corpus, path: str | os.PathLike[str]) -> list[Path]:
     buf = io.StringIO()
     writer = csv.writer(buf, lineterminator="\n")
     writer.writerow(COLUMNS)
-    writer.writerows(flat_rows(corpus))
+    writer.writerows(defuse_rows(flat_rows(corpus)))
     csv_path = write_text(path.with_suffix(".csv"), buf.getvalue())
     return [json_path, csv_path]

@@ -55,6 +55,8 @@ import pandas as pd
 import shapely
 from pyproj import Transformer
 
+from geo._paths import data_root
+from geo.boundaries import read_context, read_units
 from geo.errors import BoundaryError
 
 #: Default simplification tolerance in metres (the maximum border displacement before rounding).
@@ -792,8 +794,6 @@ def _context_pieces(context: gpd.GeoDataFrame) -> tuple[gpd.GeoDataFrame, dict[s
 def _simplified_levels(
     root: str, tolerance_m: float, quantize: int | None, context_tolerance_m: float
 ) -> dict[str, gpd.GeoDataFrame]:
-    from geo.boundaries import read_context, read_units
-
     counties = read_units(root=root, level="county")
     context = read_context(root=root)
     pieces, wholes = _context_pieces(context)
@@ -862,8 +862,6 @@ def simplified_units(
         Tolerance in metres of the backdrop borders of the context layer (see
         :data:`CONTEXT_TOLERANCE_M`); never finer than ``tolerance_m``.
     """
-    from geo._paths import data_root
-
     levels = _simplified_levels(
         str(data_root(root).resolve()), float(tolerance_m), quantize, float(context_tolerance_m)
     )

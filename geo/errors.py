@@ -8,6 +8,7 @@ either (``except KeyError`` catches an :class:`UnknownNameError`).
 
 from __future__ import annotations
 
+import signal
 from collections.abc import Iterable
 
 
@@ -48,5 +49,14 @@ class OutputError(AtlasError, OSError):
     """An output cannot be written (unwritable folder, unknown format or CRS)."""
 
 
-class BrowserError(AtlasError, RuntimeError):
-    """Headless Chromium is missing or failed (figures, page checks)."""
+class Interrupted(AtlasError):
+    """The run was stopped by SIGINT (Ctrl-C) or SIGTERM; its exit status is 128 + signal."""
+
+    def __init__(self, signum: int) -> None:
+        self.signum = signum
+        self.status = 128 + signum
+        name = signal.Signals(signum).name
+        super().__init__(
+            f"stopped by {name}{' (Ctrl-C)' if name == 'SIGINT' else ''}; "
+            "nothing half-written is left, the previous output is as it was"
+        )

@@ -1,9 +1,11 @@
-"""Files for GIS staff: every layer in the format and CRS they need.
+"""Files for GIS staff: every layer in the format and CRS they need, styled and described.
 
 :func:`collect_layers` gathers the product's layers (admin units tagged with the plans'
-concepts, one layer per geometry type of concept features, provisions and links as tables);
-:func:`export_layers` writes any named layers in any of :data:`FORMATS` and :data:`CRSS`;
-:func:`export` does both. The schema of every layer is documented in ``docs/schema.md``.
+elements, one column per layout; one layer per geometry type of concept features; the
+memberships, layouts, plans, provisions and links as tables); :func:`export_layers` writes any
+named layers in any of :data:`FORMATS` and any CRS of :func:`resolve_crs`; :func:`export` does
+both. The schema of every layer, the Shapefile field map and the CRSs are documented in
+``docs/schema.md``. The writers live in ``geo._export_*`` (one module per concern).
 
 Writes are atomic (every file is written into a temporary folder inside ``out`` and moved
 into place only when all succeeded) and deterministic (the same inputs give the same bytes:
@@ -13,45 +15,53 @@ GeoPackage timestamps and the Shapefile ``.dbf`` date are fixed).
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import json
 import os
-import shutil
-import tempfile
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
-import numpy as np
 import pandas as pd
 import pyogrio
 import pyogrio.errors
 import shapely
 
+from geo import _export_tables as tables
+from geo._export_crs import NAMES, Target, project, resolve
+from geo._export_formats import (
+    FORMATS,
+    LONLAT_ONLY,
+    SHP_FIELDS,
+    WRITERS,
+    Entry,
+    Job,
+    is_spatial,
+    write_shp,
+)
+from geo._export_gpkg import FIXED_DATE, write_gpkg
+from geo._export_meta import DESCRIPTIONS, describe, metadata
+from geo._export_meta import readme as readme_text
+from geo._io import MARKER, atomic_dir
 from geo.errors import OutputError
+from geo.inputs import Inputs, read_inputs
+from geo.links import links_records
 
 __all__ = [
     "CRSS",
+    "DESCRIPTIONS",
     "FORMATS",
     "LAYERS",
     "SHP_FIELDS",
     "collect_layers",
     "export",
     "export_layers",
+    "resolve_crs",
 ]
 
-#: Output formats and their file suffixes.
-FORMATS = {
-    "geojson": ".geojson",
-    "gpkg": ".gpkg",
-    "shp": ".shp",
-    "kml": ".kml",
-    "topojson": ".topojson",
-    "csv": ".csv",
-}
-#: CRS names accepted by ``--crs``. ``gcj02`` is not a CRS a GIS knows: the values are
-#: GCJ-02 (geo.datum's forward transform) in a file that declares EPSG:4326.
-CRSS = ("wgs84", "cgcs2000", "gcj02", "albers")
+#: Named CRSs of ``--crs`` (besides ``EPSG:NNNN``); see :func:`resolve_crs`.
+CRSS = NAMES
 #: The layers :func:`collect_layers` makes, in order.
 LAYERS = (
     "province",
@@ -61,58 +71,57 @@ LAYERS = (
     "concept_areas",
     "concept_lines",
     "concept_points",
+    "memberships",
+    "layouts",
+    "plans",
     "provisions",
     "links",
 )
-#: Shapefile field names are at most 10 characters: the long names are mapped by this table
-#: (documented in docs/schema.md); names of 10 characters or fewer are kept.
-SHP_FIELDS = {
-    "concepts_zh": "concept_zh",
-    "seat_source": "seat_src",
-    "member_adcodes": "members",
-    "provision_ids": "prov_ids",
-    "geometry_type": "geom_type",
-}
-#: dBASE text fields hold 254 bytes; longer values (long quotes, JSON lists) are cut at a
-#: character boundary and end with this mark. The full values are in every other format.
-SHP_CUT = "…"
-_SHP_BYTES = 254
-_FIXED_DATE = "2000-01-01T00:00:00Z"
+_ADMIN = ("province", "prefectures", "counties")
 _DECIMALS = 7
 _MULTI = {"Polygon": "MultiPolygon", "LineString": "MultiLineString", "Point": "MultiPoint"}
-_WGS84_ONLY = {"geojson": "RFC 7946", "kml": "KML", "topojson": "TopoJSON for web maps"}
+
+
+# --- inputs ---------------------------------------------------------------------------------------
 
 
 # --- collecting ---------------------------------------------------------------------------------
 
 
-def _units(*, root: Any, gazetteer: Any, catalog: Any) -> dict[str, gpd.GeoDataFrame]:
-    from geo.boundaries import read_context, read_units
-    from geo.catalog import tag_units
-
+def _units(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    """The admin layers: Gansu's tagged with the elements they belong to, and the context."""
+    gazetteer, tagged = inputs.gazetteer, inputs.tagged_units
     out = {}
     for name, level in [
         ("province", "province"),
         ("prefectures", "prefecture"),
         ("counties", "county"),
     ]:
-        units = tag_units(catalog, read_units(root=root, level=level))
+        units = tagged[tagged["level"] == level].reset_index(drop=True)
         units.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in units["adcode"]])
-        out[name] = units
-    context = read_context(root=root)
+        out[name] = tables.add_layout_columns(units, inputs.catalog)
+    context = inputs.context.copy()
     context.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in context["adcode"]])
     out["context"] = context
     return out
 
 
-def _concepts(catalog: Any, units: gpd.GeoDataFrame, context: Any) -> dict[str, gpd.GeoDataFrame]:
-    from geo.catalog import build_geometry
+def _weakest(basis: str, order: Sequence[str]) -> str:
+    present = list(json.loads(basis))
+    rank = {b: i for i, b in enumerate(order)}
+    return max(present, key=lambda b: rank.get(b, len(rank)))
 
-    geometry = build_geometry(catalog, units, context=context)
+
+def _concepts(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
+    """The features of the catalog at full resolution, with their element records."""
+    catalog = inputs.catalog
+    geometry = inputs.full_geometry
+    records = inputs.element_records
     rows = []
     for rec in geometry.itertuples(index=False):
-        members = json.loads(rec.members)
-        quotes = json.loads(rec.quotes)
+        element = records[rec.id]
+        quotes = element["quotes"]
+        unit_names = dict.fromkeys(u for m in element["members"] for u in m["units"])
         rows.append(
             {
                 "id": rec.id,
@@ -123,10 +132,12 @@ def _concepts(catalog: Any, units: gpd.GeoDataFrame, context: Any) -> dict[str, 
                 "kind": rec.kind,
                 "kind_zh": rec.kind_zh,
                 "basis": rec.basis,
+                "weakest": _weakest(rec.basis, list(catalog.bases)),
                 "partial": rec.part == "partial",
                 "schematic": bool(rec.schematic),
-                "member_adcodes": ",".join(m["adcode"] for m in members),
-                "provision_ids": ",".join(json.loads(rec.provisions)),
+                "member_adcodes": ",".join(a for m in element["members"] for a in m["adcodes"]),
+                "member_names": "、".join(unit_names),
+                "provision_ids": ",".join(element["provisions"]),
                 "quote": quotes[0]["text"] if quotes else "",
                 "geometry": rec.geometry,
             }
@@ -146,44 +157,44 @@ def _concepts(catalog: Any, units: gpd.GeoDataFrame, context: Any) -> dict[str, 
 
 
 def collect_layers(
-    *, root: str | os.PathLike[str] | None = None, names: Sequence[str] | None = None
+    *,
+    inputs: Inputs | None = None,
+    root: str | os.PathLike[str] | None = None,
+    names: Sequence[str] | None = None,
 ) -> dict[str, gpd.GeoDataFrame | pd.DataFrame]:
     """Gather the product's layers by name (see :data:`LAYERS` and ``docs/schema.md``).
 
     Parameters
     ----------
+    inputs
+        The inputs (:func:`geo.inputs.read_inputs`); default: read from ``root``.
     root
-        Data root (default :func:`geo._paths.data_root`).
+        Data root (default :func:`geo._paths.data_root`), when ``inputs`` is not given.
     names
         Only these layers (default: all). Unknown names raise :class:`OutputError`.
+    inputs
+        The inputs already read (corpus, gazetteer, catalog), else read from ``root``.
     """
-    from geo.boundaries import read_units
-    from geo.catalog import read_catalog
-    from geo.corpus import COLUMNS, flat_rows, read_corpus
-    from geo.gazetteer import read_gazetteer
-    from geo.links import build_links, concept_names, links_records
-
     wanted = list(LAYERS if names is None else names)
     unknown = [n for n in wanted if n not in LAYERS]
     if unknown:
         raise OutputError(
             f"unknown layer {unknown[0]!r}; choose from {', '.join(LAYERS)} (--list-layers)"
         )
-    corpus = read_corpus(root=root)
-    gazetteer = read_gazetteer(root=root)
-    catalog = read_catalog(root=root, gazetteer=gazetteer, corpus=corpus)
+    inputs = read_inputs(root) if inputs is None else inputs
+    catalog = inputs.catalog
     layers: dict[str, Any] = {}
-    if {"province", "prefectures", "counties", "context"} & set(wanted):
-        layers.update(_units(root=root, gazetteer=gazetteer, catalog=catalog))
+    if {*_ADMIN, "context", "memberships"} & set(wanted):
+        layers.update(_units(inputs))
+        layers["memberships"] = tables.memberships([layers[n] for n in _ADMIN], catalog)
     if any(n.startswith("concept_") for n in wanted):
-        from geo.boundaries import read_context
-
-        layers.update(_concepts(catalog, read_units(root=root), read_context(root=root)))
+        layers.update(_concepts(inputs))
+    layers["layouts"] = tables.layouts_table(catalog, tables.layout_columns(catalog.layouts))
+    layers["plans"] = tables.plans_table(inputs.corpus)
     if "provisions" in wanted:
-        layers["provisions"] = pd.DataFrame(flat_rows(corpus), columns=list(COLUMNS))
+        layers["provisions"] = tables.provisions_table(inputs.corpus)
     if "links" in wanted:
-        links = build_links(corpus, gazetteer, concepts=concept_names(catalog))
-        records = links_records(links)
+        records = links_records(inputs.links)
         layers["links"] = pd.DataFrame(
             {
                 "provision": [r["provision"] for r in records],
@@ -204,151 +215,101 @@ def _multi(geom: Any) -> Any:
     return geom
 
 
-def _is_spatial(frame: Any) -> bool:
-    return isinstance(frame, gpd.GeoDataFrame)
+def resolve_crs(crs: str) -> Target | None:
+    """The CRS of ``--crs``: ``wgs84``, ``cgcs2000`` (EPSG:4490), ``cgcs2000-gk3`` (the
+    CGCS2000 3° Gauss-Krüger zone of each feature; ``None`` here), ``albers`` (CGCS2000 /
+    Albers equal-area), ``gcj02`` (a custom CRS named GCJ-02) or ``EPSG:NNNN``.
+
+    Raises
+    ------
+    OutputError
+        Unknown name or EPSG code.
+    """
+    return resolve(crs)
 
 
-def _in_crs(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
-    from geo.boundaries import EQUAL_AREA_CRS
-    from geo.datum import transform_geometry, wgs84_to_gcj02
-
-    frame = frame.to_crs("EPSG:4326")
-    if crs == "wgs84":
-        return frame
-    if crs == "cgcs2000":  # same numbers within ~1 m here; declared as EPSG:4490
-        return frame.set_crs("EPSG:4490", allow_override=True)
-    if crs == "albers":
-        return frame.to_crs(EQUAL_AREA_CRS)
+def _prepared(frame: gpd.GeoDataFrame, target: Target) -> gpd.GeoDataFrame:
+    """Rounded to the target's decimals and oriented (exterior rings counter-clockwise)."""
     out = frame.copy()
-    out["geometry"] = [transform_geometry(g, wgs84_to_gcj02) for g in frame.geometry]
-    return gpd.GeoDataFrame(out, geometry="geometry", crs="EPSG:4326")
-
-
-def _rounded(frame: gpd.GeoDataFrame, crs: str) -> gpd.GeoDataFrame:
-    decimals = 2 if crs == "albers" else _DECIMALS
-    out = frame.copy()
-    out["geometry"] = shapely.set_precision(
-        frame.geometry.values, 10.0**-decimals, mode="pointwise"
-    )
+    geoms = shapely.set_precision(frame.geometry.values, 10.0**-target.decimals, mode="pointwise")
+    out["geometry"] = shapely.orient_polygons(geoms, exterior_cw=False)
     return out
 
 
-def _oriented(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.copy()
-    out["geometry"] = shapely.orient_polygons(frame.geometry.values, exterior_cw=False)
+def _stem(name: str, target: Target | None) -> str:
+    return f"{name}_{target.key}" if target is not None and target.key else name
+
+
+def _crs_key(crs: str) -> str:
+    return crs.strip().lower().replace(":", "")
+
+
+def _entries(layers: Mapping[str, Any], crs: str) -> list[Entry]:
+    out = []
+    for name, frame in layers.items():
+        if not is_spatial(frame):
+            out.append(Entry(name, name, frame, None))
+            continue
+        for target, part in project(frame, crs):
+            out.append(Entry(_stem(name, target), name, _prepared(part, target), target))
     return out
-
-
-def _write_geojson(frame: Any, path: Path) -> None:
-    pyogrio.write_dataframe(
-        frame, path, driver="GeoJSON", layer_options={"RFC7946": "YES", "WRITE_NAME": "NO"}
-    )
-
-
-def _shp_frame(frame: gpd.GeoDataFrame) -> gpd.GeoDataFrame:
-    out = frame.rename(columns=SHP_FIELDS)
-    for col in out.columns:
-        if col != "geometry" and not pd.api.types.is_numeric_dtype(out[col]):
-            out[col] = [_cut(v) for v in out[col]]
-    return out
-
-
-def _cut(value: Any) -> Any:
-    if not isinstance(value, str) or len(value.encode("utf-8")) <= _SHP_BYTES:
-        return value
-    room = _SHP_BYTES - len(SHP_CUT.encode("utf-8"))
-    return value.encode("utf-8")[:room].decode("utf-8", errors="ignore") + SHP_CUT
-
-
-def _fix_dbf_date(path: Path) -> None:
-    with open(path, "r+b") as fh:  # bytes 1-3: date of last update (YY-1900, MM, DD)
-        fh.seek(1)
-        fh.write(bytes([100, 1, 1]))
-
-
-def _write_topojson(frame: gpd.GeoDataFrame, path: Path, *, name: str) -> None:
-    import topojson
-
-    topo = topojson.Topology(frame, object_name=name, prequantize=1e6, toposimplify=False)
-    # keep the package's key order (GDAL recognises TopoJSON by "type" near the start) and
-    # write Chinese as characters, not \u escapes
-    data = json.loads(str(topo.to_json()))
-    path.write_text(json.dumps(data, ensure_ascii=False) + "\n", encoding="utf-8")
-
-
-def _write_csv(frame: Any, path: Path, *, geometry: str) -> None:
-    table = pd.DataFrame(frame.drop(columns="geometry")) if _is_spatial(frame) else frame
-    if _is_spatial(frame):
-        if geometry == "wkt":
-            table["wkt"] = shapely.to_wkt(frame.geometry.values, rounding_precision=_DECIMALS)
-        else:
-            points = frame.geometry.representative_point()
-            table["x"] = np.round(points.x.to_numpy(), _DECIMALS)
-            table["y"] = np.round(points.y.to_numpy(), _DECIMALS)
-    table.to_csv(path, index=False, encoding="utf-8", lineterminator="\n")
 
 
 @contextlib.contextmanager
 def _gdal_fixed_date() -> Iterator[None]:
-    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": _FIXED_DATE})
+    pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": FIXED_DATE})
     try:
         yield
     finally:
         pyogrio.set_gdal_config_options({"OGR_CURRENT_DATE": None})
 
 
-def _stem(name: str, crs: str) -> str:
-    return f"{name}_{crs}" if crs != "wgs84" else name
-
-
-def _write_format(
-    fmt: str, layers: Mapping[str, Any], folder: Path, *, crs: str, csv_geometry: str
-) -> None:
-    spatial = {n: f for n, f in layers.items() if _is_spatial(f)}
-    tables = {n: f for n, f in layers.items() if not _is_spatial(f)}
+def _write_format(fmt: str, entries: Sequence[Entry], job: Job, *, crs: str) -> None:
     if fmt == "gpkg":
-        path = folder / f"gansu_atlas_{crs}.gpkg"
-        for name, frame in layers.items():
-            pyogrio.write_dataframe(  # GPKG 1.2: read without warnings by older GDALs too
-                frame,
-                path,
-                layer=name,
-                driver="GPKG",
-                append=path.exists(),
-                dataset_options={"VERSION": "1.2"},
-            )
-    for name, frame in {**spatial, **tables}.items():
-        stem = _stem(name, crs)
-        if fmt == "geojson" and name in spatial:
-            _write_geojson(frame, folder / f"{stem}.geojson")
-        elif fmt == "topojson" and name in spatial:
-            _write_topojson(frame, folder / f"{stem}.topojson", name=name)
-        elif fmt == "kml" and name in spatial:
-            pyogrio.write_dataframe(
-                frame, folder / f"{stem}.kml", driver="KML", dataset_options={"NameField": "name"}
-            )
-        elif fmt == "shp" and name in spatial:
-            pyogrio.write_dataframe(_shp_frame(frame), folder / f"{stem}.shp", encoding="UTF-8")
-            _fix_dbf_date(folder / f"{stem}.dbf")
-        elif fmt != "gpkg" and name in tables:
-            _write_csv(frame, folder / f"{name}.csv", geometry=csv_geometry)
-        elif fmt == "csv":
-            _write_csv(frame, folder / f"{stem}.csv", geometry=csv_geometry)
+        write_gpkg(list(entries), job.folder / f"gansu_atlas_{_crs_key(crs)}.gpkg", job)
+        return
+    for entry in entries:
+        if entry.target is None:  # tables go into the GeoPackage, else into CSV
+            WRITERS["csv"](entry.frame, entry.stem, job)
+            continue
+        sub = dataclasses.replace(job, target=entry.target, layer=entry.layer)
+        if fmt == "shp":
+            write_shp(entry.frame, entry.stem, sub, layer=entry.layer)
+        else:
+            WRITERS[fmt](entry.frame, entry.stem, sub)
 
 
 def _check(formats: Sequence[str], crs: str, csv_geometry: str) -> None:
+    target = resolve(crs)
+    label = crs if target is None else target.label
     for fmt in formats:
         if fmt not in FORMATS:
             raise OutputError(f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}")
-        if fmt in _WGS84_ONLY and crs not in ("wgs84", "gcj02"):
+        if fmt in LONLAT_ONLY and (target is None or not target.rfc7946):
             raise OutputError(
-                f"{fmt} is WGS84 by definition ({_WGS84_ONLY[fmt]}), not {crs}; "
-                "use --format gpkg (or shp, csv) for other CRSs"
+                f"{fmt} cannot hold {label}: {LONLAT_ONLY[fmt]}; write {fmt} with --crs wgs84 "
+                f"(or gcj02 for Amap overlays), and {crs} with --format gpkg, shp, fgb, "
+                "parquet or csv"
             )
-    if crs not in CRSS:
-        raise OutputError(f"unknown CRS {crs!r}; choose from {', '.join(CRSS)}")
     if csv_geometry not in ("wkt", "centroid"):
         raise OutputError(f"unknown CSV geometry {csv_geometry!r}; choose wkt or centroid")
+
+
+def _write_atomically(out: Path, write: Callable[[Path], None]) -> list[Path]:
+    """Run ``write(folder)`` on a temporary folder beside ``out``; its files join ``out`` only
+    when it succeeded (:func:`geo._io.atomic_dir` with ``merge``: files the tool wrote before are
+    replaced, the stale sidecars of replaced files removed, a stranger's file is never touched).
+    Every write of the export goes through here."""
+    try:
+        with atomic_dir(out, merge=True) as tmp:
+            write(tmp)
+            files = sorted(p for p in tmp.iterdir() if p.is_file() and p.name != MARKER)
+    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
+        if isinstance(exc, OutputError):
+            raise
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise OutputError(f"cannot write to '{out}' ({first}); choose a writable --out") from None
+    return sorted(out / p.name for p in files)
 
 
 def export_layers(
@@ -358,6 +319,7 @@ def export_layers(
     formats: Iterable[str] = ("gpkg",),
     crs: str = "wgs84",
     csv_geometry: str = "wkt",
+    inputs: Any = None,
 ) -> list[Path]:
     """Write named layers in every one of ``formats`` in ``crs`` into the folder ``out``.
 
@@ -372,9 +334,13 @@ def export_layers(
         Any of :data:`FORMATS`. Tables go into the GeoPackage and, for the other formats, into
         CSV files beside the spatial files.
     crs
-        One of :data:`CRSS`.
+        A ``--crs`` value (:func:`resolve_crs`). GeoJSON, GeoJSONSeq, KML and TopoJSON hold
+        only ``wgs84`` (or ``gcj02``).
     csv_geometry
         ``wkt`` (a WKT column) or ``centroid`` (``x``/``y`` of a point inside each feature).
+    inputs
+        The inputs read once (corpus, gazetteer, catalog, root) for styles and metadata; read
+        from the default data root when not given.
 
     Returns
     -------
@@ -389,42 +355,27 @@ def export_layers(
     """
     formats = list(dict.fromkeys(formats))
     _check(formats, crs, csv_geometry)
-    prepared: dict[str, Any] = {}
-    for name, frame in layers.items():
-        if _is_spatial(frame):
-            frame = _oriented(_rounded(_in_crs(frame, crs), crs))
-        prepared[name] = frame
-    out = Path(out)
-    created = not out.exists()
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        tmp = Path(tempfile.mkdtemp(prefix=".export.", dir=out))
-    except OSError as exc:
-        raise OutputError(
-            f"cannot write to '{out}' ({exc.strerror}); choose a writable --out"
-        ) from None
-    try:
+    inputs = inputs if inputs is not None else read_inputs()
+    entries = _entries(layers, crs)
+    targets = [e.target for e in entries if e.target is not None] or [resolve("wgs84")]
+    job = Job(
+        folder=Path(),
+        target=targets[0],
+        catalog=inputs.catalog,
+        csv_geometry=csv_geometry,
+        descriptions={e.stem: describe(e) for e in entries},
+        metadata=metadata(inputs, crs, targets),
+    )
+
+    def write(folder: Path) -> None:
+        job.folder = folder
         with _gdal_fixed_date():
             for fmt in formats:
-                _write_format(fmt, prepared, tmp, crs=crs, csv_geometry=csv_geometry)
-        if crs == "gcj02":
-            (tmp / "README_gcj02.txt").write_text(
-                "These files hold GCJ-02 coordinates (for overlays on 高德/Amap maps) although "
-                "they declare EPSG:4326. Do not mix them with WGS84 data.\n",
-                encoding="utf-8",
-            )
-        files = sorted(p for p in tmp.iterdir() if p.is_file())
-        for path in files:
-            os.replace(path, out / path.name)
-    except (OSError, pyogrio.errors.DataSourceError, pyogrio.errors.DataLayerError) as exc:
-        shutil.rmtree(tmp, ignore_errors=True)
-        if created:  # a folder this export made holds nothing else: leave no trace
-            shutil.rmtree(out, ignore_errors=True)
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise OutputError(f"cannot write to '{out}' ({first}); choose a writable --out") from None
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
-    return sorted(out / p.name for p in files)
+                _write_format(fmt, entries, job, crs=crs)
+        readme = folder / f"README_{_crs_key(crs)}.txt"
+        readme.write_text(readme_text(job, crs=crs, formats=formats), encoding="utf-8")
+
+    return _write_atomically(Path(out), write)
 
 
 def export(
@@ -434,6 +385,7 @@ def export(
     crs: str = "wgs84",
     layers: Sequence[str] | None = None,
     root: str | os.PathLike[str] | None = None,
+    inputs: Inputs | None = None,
     csv_geometry: str = "wkt",
 ) -> list[Path]:
     """Collect the product's layers (:func:`collect_layers`) and write them.
@@ -443,14 +395,16 @@ def export(
     >>> import tempfile
     >>> files = export(out=tempfile.mkdtemp(), formats=["csv"], layers=["province"])
     >>> [p.name for p in files]
-    ['province.csv']
+    ['README_wgs84.txt', 'province.csv', 'province.csvt', 'province.prj']
     """
     formats = list(formats)
     _check(formats, crs, csv_geometry)
+    inputs = inputs if inputs is not None else read_inputs(root)
     return export_layers(
-        collect_layers(root=root, names=layers),
+        collect_layers(inputs=inputs, root=root, names=layers),
         out=out,
         formats=formats,
         crs=crs,
         csv_geometry=csv_geometry,
+        inputs=inputs,
     )

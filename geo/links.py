@@ -53,10 +53,12 @@ places, and names that are also words in a list context (a strict name between s
 
 from __future__ import annotations
 
+import json
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from geo.gazetteer import Entry, Gazetteer
@@ -591,9 +593,6 @@ class Scores:
 
 def read_sample(path: Any) -> list[dict[str, Any]]:
     """Read a labelled sample (JSON lines: provision, units, text, notes...)."""
-    import json
-    from pathlib import Path
-
     rows = []
     for line in Path(path).read_text(encoding="utf-8").splitlines():
         if line.strip():

@@ -25,7 +25,7 @@ Examples
 >>> style(cat, kind="zone", basis="implied").dash
 (6.0, 4.0)
 >>> legend(cat, ["lz_yihe_xinqu"])[0]["looks"][0]["zh"]
-'部分 · 明确'
+'部分 · 隐含'
 """
 
 from __future__ import annotations
@@ -181,13 +181,15 @@ def element_colours(catalog: Any) -> dict[str, str]:
 
     An element drawn itself takes its kind's colour shaded by :data:`SHADES` at its place among
     the drawn elements of the same kind and plan, in catalog order; an element made of parts
-    (drawn through them) takes its kind's colour. Deterministic: the catalog alone decides.
+    only (drawn through them) takes its kind's colour, one with members of its own besides its
+    parts' (drawn itself too, e.g. a region listing its 市州) a shade like any drawn element.
+    Deterministic: the catalog alone decides.
     """
     seen: dict[tuple[str, str], int] = {}
     out: dict[str, str] = {}
     for e in catalog.elements:
         colour = catalog.kinds[e.kind].colour
-        if e.parts:
+        if e.parts and all(m.via for m in e.members):
             out[e.id] = colour.lower()
             continue
         n = seen.get((e.kind, e.plan), 0)

@@ -20,7 +20,7 @@ What it does, in order (each step is checked; any failure stops before anything 
    prefectures, prefectures in the province) before and after conversion.
 4. Seats from cpca (its datum measured the same way), converted, checked inside their unit;
    a documented fallback (``point_on_surface``) otherwise.
-5. Write the four layers with :func:`geo.boundaries.write_units` (deterministic) and
+5. Write the four layers with :func:`geo.boundaries.dumps_units` (deterministic) and
    ``PROVENANCE.md`` with the measured numbers. Running it twice gives byte-identical files.
 """
 

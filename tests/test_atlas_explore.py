@@ -51,7 +51,9 @@ def _data(html: str) -> dict:
 def built(tmp_path_factory):
     out = tmp_path_factory.mktemp("atlas16")
     files = write_atlas(out, basemap="none", env={})
-    pages = sorted(p for p in files if p.suffix == ".html" and p.parent == out and p.name != "index.html")
+    pages = sorted(
+        p for p in files if p.suffix == ".html" and p.parent == out and p.name != "index.html"
+    )
     return out, pages
 
 
@@ -78,11 +80,13 @@ def _wait_labels(page) -> None:
 
 
 def test_labels_never_overlap_at_three_zoom_levels_on_every_page(built, browser):
-    out, pages = built
+    _, pages = built
     for path in pages:
         s = open_page(browser, path, viewport=(1440, 900))
         for dz in (0, 1, 2):
-            s.page.evaluate(f"() => {{ const m = {_MAP}; m.setZoom(m.getZoom() + {dz}, {{animate: false}}); }}")
+            s.page.evaluate(
+                f"() => {{ const m = {_MAP}; m.setZoom(m.getZoom() + {dz}, {{animate: false}}); }}"
+            )
             _wait_labels(s.page)
             boxes = s.page.evaluate(_LABEL_BOXES)
             assert boxes, path.name
@@ -127,7 +131,9 @@ def test_phone_labels_leave_the_map_readable(built, browser):
     shown = [b[0] for b in boxes]
     assert "天水市" in shown or "陇南市" in shown or "定西市" in shown  # Gansu's names stay
     area = s.page.evaluate(
-        "() => { const r = " + _MAP + ".getContainer().getBoundingClientRect(); return r.width * r.height; }"
+        "() => { const r = "
+        + _MAP
+        + ".getContainer().getBoundingClientRect(); return r.width * r.height; }"
     )
     covered = sum((b[3] - b[1]) * (b[4] - b[2]) for b in boxes)
     assert covered < 0.2 * area
@@ -147,7 +153,9 @@ def test_every_county_is_reachable_by_click(built, browser, page_name):
     counties = [u["adcode"] for u in model["units"]["county"] if u.get("seat")]
     s.page.click("#atlas-legend-box > summary")  # fold the legend: it lies over the map
     centre = (
-        "a => { const m = " + _MAP + "; m.stop(); history.replaceState(null, '', location.pathname);"
+        "a => { const m = "
+        + _MAP
+        + "; m.stop(); history.replaceState(null, '', location.pathname);"
         " document.getElementById('atlas-panel').hidden = true;"
         " const d = JSON.parse(document.getElementById('atlas-data').textContent);"
         " const u = d.units.county.find(u => u.adcode === a);"
@@ -213,13 +221,16 @@ def _search(s, query: str) -> dict:
 
 
 def test_search_cases_on_every_page(built, browser):
-    out, pages = built
+    _, pages = built
     for path in pages:
         s = open_page(browser, path)
         # a layout's slogan, with 两 for the caption's 二, from every page
         for q in ("一核两极四带", "一核二极四带"):
             lays = _search(s, q).get("layouts", [])
-            assert any("lz_yihe_liangji_sidai.html" in h or h == "#" for _, h, _ in lays), (path.name, q)
+            assert any("lz_yihe_liangji_sidai.html" in h or h == "#" for _, h, _ in lays), (
+                path.name,
+                q,
+            )
         # several words, all required
         provs = _search(s, "定西 通渭").get("provisions", [])
         assert provs and all("定西" in t and "通渭" in t for _, _, t in provs)
@@ -238,7 +249,9 @@ def test_search_lists_have_more_and_open_elsewhere(built, browser):
     out, _ = built
     s = open_page(browser, out / LZ)
     rows = _search(s, "发展")["provisions"]
-    total = int(re.search(r"\((\d+)\)", s.page.inner_text("#atlas-results h4:last-of-type")).group(1))
+    total = int(
+        re.search(r"\((\d+)\)", s.page.inner_text("#atlas-results h4:last-of-type")).group(1)
+    )
     assert total > len(rows) == 20
     s.page.locator('ul[data-group="provisions"] .atlas-more').click()
     assert s.page.locator('ul[data-group="provisions"] a.atlas-result').count() == min(40, total)
@@ -249,7 +262,9 @@ def test_search_lists_have_more_and_open_elsewhere(built, browser):
     s.page.locator('ul[data-group="concepts"] a.atlas-result', has_text="多点").first.click()
     s.page.wait_for_url(re.compile(re.escape(HX)))
     s.page.wait_for_selector("body[data-atlas-ready]")
-    s.page.wait_for_function("document.querySelector('#atlas-panel h2') && document.querySelector('#atlas-panel h2').textContent === '多点'")
+    s.page.wait_for_function(
+        "(document.querySelector('#atlas-panel h2') || {}).textContent === '多点'"
+    )
     s.page.context.close()
 
 
@@ -266,7 +281,11 @@ def test_combined_atlas_draws_every_ticked_layer(built, browser):
         const id = it.querySelector(':scope > label a').getAttribute('href').slice(9);
         return [id, box.checked, box.indeterminate, drawn.has(id)]; }); }"""
     model = _data((out / ATLAS_PAGE).read_text(encoding="utf-8"))
-    leaves = {i for i, e in model["elements"].items() if not [p for p in e["parts"] if p in model["elements"]]}
+    leaves = {
+        i
+        for i, e in model["elements"].items()
+        if not [p for p in e["parts"] if p in model["elements"]]
+    }
     for row in s.page.evaluate(check):
         if row[0] in leaves:
             assert row[1] == row[3], row  # ticked <=> drawn (河西 circles under two parents too)
@@ -295,11 +314,15 @@ def test_one_colour_per_element_on_every_page(built, browser):
     drawn = {}
     for name in (LZ, ATLAS_PAGE, "scopes_2021.html"):
         s = open_page(browser, out / name)
-        s.page.evaluate("() => { const sel = document.getElementById('atlas-layout-select'); if (sel) { sel.value = '*'; sel.dispatchEvent(new Event('change')); } }")
+        s.page.evaluate(
+            "() => { const sel = document.getElementById('atlas-layout-select');"
+            " if (sel) { sel.value = '*'; sel.dispatchEvent(new Event('change')); } }"
+        )
         s.page.wait_for_timeout(200)
         rows = s.page.evaluate(
             "() => [...document.querySelectorAll('path[data-id][data-part=whole]')]"
-            ".map(p => [p.getAttribute('data-id'), p.getAttribute('stroke'), p.getAttribute('fill')])"
+            ".map(p => [p.getAttribute('data-id'), p.getAttribute('stroke'),"
+            " p.getAttribute('fill')])"
         )
         for i, stroke, fill in rows:
             c = next(iter(colours[i])).lower()
@@ -323,8 +346,9 @@ def test_reader_text_has_no_internals(built, browser):
         assert "km" in scale or " m" in scale
         assert "mi" not in scale and "ft" not in scale
         fits = s.page.evaluate(
-            "() => { const q = document.getElementById('atlas-q'); const c = document.createElement('canvas')"
-            ".getContext('2d'); const st = getComputedStyle(q); c.font = st.fontSize + ' ' + st.fontFamily;"
+            "() => { const q = document.getElementById('atlas-q');"
+            " const c = document.createElement('canvas').getContext('2d');"
+            " const st = getComputedStyle(q); c.font = st.fontSize + ' ' + st.fontFamily;"
             " return c.measureText(q.placeholder).width <= q.clientWidth - 18; }"
         )
         assert fits, path.name
@@ -346,7 +370,9 @@ def test_unit_panel_grouped_by_plan_layout_and_document(built, browser):
     s.page.wait_for_selector(".atlas-group-plan")
     plans = s.page.locator(".atlas-group-plan h4").all_inner_texts()
     assert plans and all(p.startswith("《") for p in plans)
-    links = s.page.locator("a.atlas-layout-link").evaluate_all("as => as.map(a => a.getAttribute('href'))")
+    links = s.page.locator("a.atlas-layout-link").evaluate_all(
+        "as => as.map(a => a.getAttribute('href'))"
+    )
     assert links and all(re.fullmatch(r"[a-z0-9_]+\.html#unit=\d+", h) for h in links)
     docs = s.page.locator(".atlas-doc-group > summary").all_inner_texts()
     assert docs and all(d.startswith("《") for d in docs)
@@ -358,14 +384,16 @@ def test_unit_panel_grouped_by_plan_layout_and_document(built, browser):
 
 
 def test_legend_beside_the_map_always_visible(built, browser):
-    out, pages = built
+    _, pages = built
     for path in pages[:4]:
         s = open_page(browser, path, viewport=(1440, 900))
         box = s.page.locator("#atlas-legend-box").bounding_box()
         side = s.page.locator("#atlas-side").bounding_box()
         assert box["x"] + box["width"] <= side["x"]  # over the map, not in the side panel
         assert box["y"] >= 0 and box["y"] + box["height"] <= 900
-        kinds = s.page.locator(".atlas-legend-kinds > li").evaluate_all("ls => ls.map(l => l.dataset.kind)")
+        kinds = s.page.locator(".atlas-legend-kinds > li").evaluate_all(
+            "ls => ls.map(l => l.dataset.kind)"
+        )
         model = _data(path.read_text(encoding="utf-8"))
         assert kinds == [k["kind"] for k in model["legend"]]
         s.page.context.close()
@@ -375,7 +403,8 @@ def test_phone_panel_shows_enough_and_touch_targets(built, browser):
     out, _ = built
     s = open_page(browser, out / LZ, viewport=(390, 844))
     sizes = s.page.locator("#atlas-side input[type=checkbox]").evaluate_all(
-        "bs => bs.filter(b => b.offsetParent).map(b => [b.getBoundingClientRect().width, b.getBoundingClientRect().height])"
+        "bs => bs.filter(b => b.offsetParent)"
+        ".map(b => [b.getBoundingClientRect().width, b.getBoundingClientRect().height])"
     )
     assert sizes and min(min(w, h) for w, h in sizes) >= 24
     x, y = s.page.evaluate(_SEAT_XY, "621102")  # 安定区

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import json
+import re
 from pathlib import Path
 
 import pytest
 
+from geo import _atlas_model as am
+from geo._atlas_topo import encode_arcs, unit_topology
 from geo.build import build
-from geo.catalog import read_catalog
 from geo.cli import main
-from geo.corpus import read_corpus
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
-    out = tmp_path_factory.mktemp("build") / "atlas"
-    return out, build(out=out)
+def built(default_build: tuple[Path, list[Path]]) -> tuple[Path, list[Path]]:
+    """The default build (conftest: built once per session)."""
+    return default_build
 
 
-def test_every_layout_has_a_page_linked_from_the_index(built):
+def test_every_layout_has_a_page_linked_from_the_index(built, catalog):
     out, written = built
     index = (out / "index.html").read_text(encoding="utf-8")
-    layouts = read_catalog().layouts
+    layouts = catalog.layouts
     assert len(layouts) >= 10
     for layout in layouts:
         assert Path(f"{layout.id}.html") in written
@@ -30,9 +31,9 @@ def test_every_layout_has_a_page_linked_from_the_index(built):
     assert Path("atlas.html") in written
 
 
-def test_data_files_hold_every_provision_and_its_links(built):
+def test_data_files_hold_every_provision_and_its_links(built, corpus):
     out, _ = built
-    ids = [p.id for p in read_corpus().provisions]
+    ids = [p.id for p in corpus.provisions]
     rows = json.loads((out / "data" / "provisions.json").read_text(encoding="utf-8"))
     assert [r["id"] for r in rows] == ids
     links = json.loads((out / "data" / "links.json").read_text(encoding="utf-8"))
@@ -56,31 +57,24 @@ def test_cli_build_prints_the_files(tmp_path, capsys):
     assert not list(tmp_path.glob(".a.*")), "a temporary folder was left behind"
 
 
-def test_tianditu_key_only_with_the_opt_in(tmp_path, monkeypatch):
+def test_tianditu_key_only_with_the_opt_in(tmp_path, monkeypatch, inputs):
     secret = "tkTEST0123456789"
     monkeypatch.setenv("TIANDITU_KEY", secret)
-    build(out=tmp_path / "plain")
+    build(out=tmp_path / "plain", inputs=inputs)
     assert secret not in (tmp_path / "plain" / "atlas.html").read_text(encoding="utf-8")
-    build(out=tmp_path / "keyed", tianditu=True)
+    build(out=tmp_path / "keyed", inputs=inputs, tianditu=True)
     assert secret in (tmp_path / "keyed" / "atlas.html").read_text(encoding="utf-8")
 
 
-def test_pages_draw_the_simplified_context(built):
+def test_pages_draw_the_simplified_context(built, inputs):
     """The grey neighbours are the context of the simplified coverage, whose border with Gansu
     is the very line of the Gansu units (no second, separately simplified copy)."""
-    import re
-
-    from geo import _atlas_model as am
-    from geo._atlas_topo import encode_arcs, unit_topology
-    from geo.coverage import simplified_units
-
     out, _ = built
     page = (out / "atlas.html").read_text(encoding="utf-8")
     data = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', page, re.S)
     assert data is not None
     model = json.loads(data.group(1))
-    units = simplified_units(level=None)
-    context = simplified_units(level="context")
+    units, context = inputs.simplified_units, inputs.simplified_context
     topology = unit_topology(units, scale=am.SCALE, context=context)
     want = am.unit_records(units, context=context, topology=topology)
     assert model["units"]["context"] == json.loads(json.dumps(want["context"]))

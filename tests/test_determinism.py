@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import importlib.util
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -63,11 +64,11 @@ def assert_same_tree(a: Path, b: Path) -> None:
 
 
 @pytest.fixture(scope="module")
-def two_builds(tmp_path_factory):
-    """The default build twice: in-process, and in a subprocess with another hash seed."""
-    base = tmp_path_factory.mktemp("determinism")
-    a, b = base / "a", base / "nested" / "b"
-    assert main(["build", "--out", str(a)]) == 0
+def two_builds(default_build, tmp_path_factory):
+    """The default build twice: in-process (conftest), and by the command line in a subprocess
+    with another hash seed."""
+    a = default_build[0]
+    b = tmp_path_factory.mktemp("determinism") / "nested" / "b"
     done = cli_subprocess("build", "--out", b, seed="12345")
     assert done.returncode == 0, done.stderr
     return a, b
@@ -94,7 +95,7 @@ def test_rebuild_into_the_same_folder_is_identical(two_builds, tmp_path):
     """Building over a previous output gives the same files (nothing stale is kept)."""
     a, _ = two_builds
     out = tmp_path / "atlas"
-    assert main(["build", "--out", str(out)]) == 0
+    shutil.copytree(a, out)  # a previous output
     (out / "data" / "stale.json").write_text("{}", encoding="utf-8")
     (out / "stale.html").write_text("old", encoding="utf-8")
     assert main(["build", "--out", str(out)]) == 0
@@ -103,10 +104,8 @@ def test_rebuild_into_the_same_folder_is_identical(two_builds, tmp_path):
 
 @pytest.mark.skipif("figure" not in _commands(), reason="`gansu-atlas figure` is not there yet")
 @pytest.mark.parametrize("fmt", ["png", "pdf"])
-def test_two_figures_are_byte_identical(tmp_path, fmt):
-    from geo.catalog import read_catalog
-
-    layout = read_catalog().layouts[0].id
+def test_two_figures_are_byte_identical(tmp_path, fmt, catalog):
+    layout = catalog.layouts[0].id
     a, b = tmp_path / f"a.{fmt}", tmp_path / f"b.{fmt}"
     assert main(["figure", layout, "--format", fmt, "--out", str(a)]) == 0
     done = cli_subprocess("figure", layout, "--format", fmt, "--out", b, seed="54321")
@@ -120,9 +119,8 @@ def _have_offline() -> bool:
 
 
 @pytest.mark.skipif(not _have_offline(), reason="`gansu-atlas build --offline` is not there yet")
-def test_two_offline_builds_are_byte_identical(tmp_path):
-    a, b = tmp_path / "a", tmp_path / "b"
-    assert main(["build", "--offline", "--out", str(a)]) == 0
+def test_two_offline_builds_are_byte_identical(built_offline, tmp_path):
+    a, b = built_offline, tmp_path / "b"
     done = cli_subprocess("build", "--offline", "--out", b, seed="999")
     assert done.returncode == 0, done.stderr
     assert_same_tree(a, b)

@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import json
 import shutil
+import sqlite3
 import subprocess
+import tomllib
+import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import geopandas as gpd
@@ -14,24 +17,48 @@ import pytest
 import shapely
 from pyproj import CRS
 
+from geo._export_formats import SHP_CUT
+from geo._paths import data_root
 from geo.cli import main
 from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
 from geo.export import LAYERS, SHP_FIELDS, collect_layers, export_layers
 
-ALL = ["geojson", "gpkg", "shp", "kml", "topojson", "csv"]
+ALL = ["gpkg", "shp", "fgb", "parquet", "csv", "geojson", "geojsonseq", "kml", "topojson"]
 SPATIAL = ["counties", "concept_areas", "concept_lines", "concept_points"]
+SUFFIX = {"geojsonseq": "geojsonl"}
+OGRINFO = shutil.which("ogrinfo")
 
 
 @pytest.fixture(scope="module")
-def layers():
-    return collect_layers()
+def layers(inputs):
+    return collect_layers(inputs=inputs)
 
 
 @pytest.fixture(scope="module")
-def wgs84(layers, tmp_path_factory):
+def wgs84(layers, inputs, tmp_path_factory):
     out = tmp_path_factory.mktemp("wgs84")
-    return out, export_layers(layers, out=out, formats=ALL, crs="wgs84")
+    return out, export_layers(layers, out=out, formats=ALL, crs="wgs84", inputs=inputs)
+
+
+def _read(path: Path, layer: str | None = None, **kw) -> gpd.GeoDataFrame:
+    if path.suffix == ".parquet":
+        return gpd.read_parquet(path)
+    return pyogrio.read_dataframe(path, layer=layer, **kw)
+
+
+def _text(value) -> str:
+    """A read-back value as the text it was written as (GDAL parses JSON strings)."""
+    if isinstance(value, dict | list):
+        return json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return "" if value is None or value != value else str(value)
+
+
+def _path(out: Path, fmt: str, name: str, key: str = "wgs84") -> Path:
+    if fmt == "gpkg":
+        return out / f"gansu_atlas_{key}.gpkg"
+    stem = name if key == "wgs84" else f"{name}_{key}"
+    return out / f"{stem}.{SUFFIX.get(fmt, fmt)}"
 
 
 def test_collect_layers_carries_concepts_names_and_evidence(layers):
@@ -48,106 +75,294 @@ def test_collect_layers_carries_concepts_names_and_evidence(layers):
     assert len(layers["links"]) == len(layers["provisions"]) > 1000
 
 
-def _read(path: Path, layer: str | None = None) -> gpd.GeoDataFrame:
-    return pyogrio.read_dataframe(path, layer=layer)
+def test_memberships_are_the_tags_one_row_per_unit_and_element(layers, inputs):
+    members = layers["memberships"]
+    counties = layers["counties"]
+    tagged = sum(len(json.loads(v)) for v in counties["concepts"])
+    assert (members["level"] == "county").sum() == tagged == 1238
+    yihe = members[members["element"] == "lz_yihe"]
+    assert set(yihe["role"]) == {"core"} and "lz_yihe_liangji_sidai" in set(yihe["layouts"])
+    assert set(members["basis"]) <= set(inputs.catalog.bases)
+    assert set(members["role"]) <= set(inputs.catalog.roles)
+    assert set(members["via"]) <= {"", "prefecture", "county"}
+    # the per-layout column says the same as the table, and fits a dBASE field
+    column = layers["layouts"].set_index("id").loc["lz_yihe_liangji_sidai", "column"]
+    assert len(column) <= 10
+    has = counties[counties[column].str.contains("一核")]["adcode"]
+    assert set(has) == set(yihe[yihe["level"] == "county"]["adcode"])
+    for name in ("province", "prefectures", "counties"):
+        for col in layers["layouts"]["column"]:
+            assert layers[name][col].str.encode("utf-8").str.len().max() <= 254
+
+
+def test_plans_lookup_and_provision_documents(layers):
+    plans = layers["plans"].set_index("id")
+    assert plans.loc["lz", "number"] == "甘政办发〔2021〕93号"
+    assert plans.loc["lz", "title"] == "“十四五”兰州经济圈发展规划"
+    assert plans.loc["xbxgj", "document"].startswith("关于新时代推进西部大开发")
+    prov = layers["provisions"].set_index("id")
+    assert prov.loc["lz-3.1-p1", "document"].startswith("甘政办发〔2021〕93号 ")
+    assert prov.loc["lz-3.1-p1", "file"].endswith(".txt")
 
 
 @pytest.mark.parametrize("name", SPATIAL)
-@pytest.mark.parametrize("fmt", ["geojson", "gpkg", "shp", "kml", "topojson"])
-def test_round_trip_keeps_features_attributes_and_chinese(layers, wgs84, fmt, name):
+@pytest.mark.parametrize("fmt", [f for f in ALL if f != "gpkg"])
+def test_every_format_reads_back_with_no_field_cut(layers, wgs84, fmt, name):
     out, _ = wgs84
-    src = layers[name]
-    if fmt == "gpkg":
-        back = _read(out / "gansu_atlas_wgs84.gpkg", name)
-    elif fmt == "topojson":
-        back = _read(out / f"{name}.topojson")
-    else:
-        back = _read(out / f"{name}.{fmt}")
-    assert len(back) == len(src)
-    assert back.geometry.is_valid.all() and not back.geometry.is_empty.any()
-    if fmt != "topojson":  # TopoJSON has no CRS member: WGS84 by convention
+    key = ["adcode"] if name == "counties" else ["id", "part"]
+    gpkg = _read(_path(out, "gpkg", name), name).sort_values(key, ignore_index=True)
+    back = _read(_path(out, fmt, name))
+    back = back.sort_values([{"id": "element_id"}.get(c, c) if fmt == "kml" else c for c in key])
+    back = back.reset_index(drop=True)  # FlatGeobuf stores features in spatial-index order
+    assert len(back) == len(gpkg) == len(layers[name])
+    geoms = back.geometry[back.geometry.notna()]  # CSV: no WKT where Excel cannot hold it
+    assert len(geoms) and geoms.is_valid.all() and not geoms.is_empty.any()
+    if fmt in ("shp", "fgb", "parquet", "geojson", "geojsonseq", "kml"):
         assert CRS(back.crs).to_epsg() == 4326
-    names = sorted(back["name" if fmt != "kml" else "Name"])
-    assert names == sorted(src["name"])  # every Chinese character intact
-    if fmt in ("geojson", "gpkg"):
-        if name == "counties":  # a JSON list in a string; GDAL reads it back as JSON
-            got = [v if isinstance(v, list) else json.loads(v) for v in back["concepts"]]
-            assert got == [json.loads(v) for v in src["concepts"]]
-        else:
-            for col in ("id", "quote", "member_adcodes"):
-                assert list(back[col]) == list(src[col]), col
+    fields = {c: SHP_FIELDS.get(c, c) if fmt == "shp" else c for c in gpkg.columns}
+    fields = {c: f for c, f in fields.items() if c != "geometry" and f in back.columns}
+    if fmt == "kml":
+        fields["name"] = "Name"
+        if "id" in gpkg.columns:
+            fields["id"] = "element_id"
+    text = [c for c in fields if pd.api.types.is_string_dtype(gpkg[c]) and c != "concepts"]
+    assert text and ("name" in text)
+    readme = (out / "README_wgs84.txt").read_text(encoding="utf-8")
+    for col in text:  # every text value whole, Chinese intact
+        got = [_text(v) for v in back[fields[col]]]
+        want = [str(v) for v in gpkg[col]]
+        if fmt == "shp" and got != want:  # dBASE: cut only with a mark and a README line
+            assert name != "counties" and f"{name}.shp: field {fields[col]}:" in readme
+            for a, b in zip(got, want, strict=True):
+                assert a == b or (a.endswith(SHP_CUT) and b.startswith(a[:-1])), (col, a)
+            continue
+        assert got == want, (fmt, name, col)
+    if fmt == "shp" and name == "counties":  # the JSON lists are left out, not cut
+        assert "concepts" not in back.columns and "concept_zh" not in back.columns
 
 
-def test_geojson_is_rfc7946(wgs84):
+def test_ogrinfo_opens_every_file_without_warnings(wgs84):
+    if OGRINFO is None:
+        pytest.skip("ogrinfo (gdal-bin) not installed")
+    _, files = wgs84
+    drivers = pyogrio.list_drivers()
+    opened = 0
+    for path in files:
+        if path.suffix in (".txt", ".csvt", ".prj", ".cpg", ".dbf", ".shx", ".qml", ".sld"):
+            continue
+        if path.suffix == ".parquet" and "Parquet" not in drivers:
+            continue  # GDAL < 3.8 builds without Arrow: checked with pyarrow below
+        run = subprocess.run(
+            [OGRINFO, "-ro", "-al", "-so", str(path)], capture_output=True, text=True
+        )
+        text = run.stdout + run.stderr
+        assert run.returncode == 0 and "Warning" not in text and "ERROR" not in text, text
+        opened += 1
+    assert opened > 40
+
+
+def test_geoparquet_is_version_1_with_projjson(wgs84):
+    import pyarrow.parquet as pq
+
+    out, _ = wgs84
+    meta = json.loads(pq.read_schema(out / "counties.parquet").metadata[b"geo"])
+    assert meta["version"].startswith("1.") and meta["primary_column"] == "geometry"
+    assert CRS.from_json_dict(meta["columns"]["geometry"]["crs"]).to_epsg() == 4326
+
+
+@pytest.mark.parametrize("fmt", ALL)
+def test_a_qgis_filter_for_an_element_finds_the_same_units_everywhere(layers, wgs84, fmt):
+    out, _ = wgs84
+    column = layers["layouts"].set_index("id").loc["lz_yihe_liangji_sidai", "column"]
+    members = layers["memberships"]
+    expected = set(
+        members[(members["element"] == "lz_yihe") & (members["level"] == "county")]["adcode"]
+    )
+    path = _path(out, fmt, "counties")
+    if fmt == "parquet":
+        back = gpd.read_parquet(path)
+        got = back[back[column].str.contains("一核")]["adcode"]
+    else:
+        layer = "counties" if fmt == "gpkg" else None
+        got = _read(path, layer, where=f"\"{column}\" LIKE '%一核%'")["adcode"]
+    assert set(got) == expected and len(expected) == 8
+
+
+def test_geojson_is_rfc7946_and_named(wgs84):
     out, _ = wgs84
     data = json.loads((out / "counties.geojson").read_text(encoding="utf-8"))
-    assert "crs" not in data
+    assert "crs" not in data and data["name"] == "counties" and data["description"]
     ring = data["features"][0]["geometry"]["coordinates"][0][0]
     assert shapely.LinearRing(ring).is_ccw  # right-hand rule: exterior counter-clockwise
 
 
-def test_shapefile_is_utf8_with_short_field_names(wgs84, layers):
+def test_shapefile_is_utf8_with_styles_and_a_field_map(wgs84, layers):
     out, _ = wgs84
     assert (out / "counties.cpg").read_text().strip().upper() in ("UTF-8", "UTF8")
     back = _read(out / "counties.shp")
     assert all(len(c) <= 10 for c in back.columns)
-    assert "concept_zh" in back.columns and SHP_FIELDS["concepts_zh"] == "concept_zh"
     assert list(back["name"]) == list(layers["counties"]["name"])
-    assert back["concepts"].str.len().max() <= 254
+    for suffix in (".qml", ".sld"):
+        ET.fromstring(
+            (out / f"concept_areas{suffix}").read_text(encoding="utf-8").split("\n", 1)[1]
+        )
+    qml = (out / "concept_areas.qml").read_text(encoding="utf-8")
+    assert "&quot;kind&quot; = 'core'" in qml and "192,57,43" in qml  # 核: kinds.toml colour
+    readme = (out / "README_wgs84.txt").read_text(encoding="utf-8")
+    assert "seat_source -> seat_src" in readme and "memberships.csv" in readme
 
 
-def test_csv_tables_and_wkt(wgs84, layers):
+def test_csv_has_types_crs_and_wkt_that_fits_excel(wgs84, layers):
     out, _ = wgs84
-    provisions = pd.read_csv(out / "provisions.csv")
+    assert (out / "counties.csv").read_bytes().startswith(b"\xef\xbb\xbf")  # BOM for Excel
+    counties = pd.read_csv(out / "counties.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    assert list(counties["adcode"]) == list(layers["counties"]["adcode"])
+    assert counties["wkt"].fillna("").str.len().max() <= 32_767
+    empty = counties[counties["wkt"].isna()]["adcode"]
+    readme = (out / "README_wgs84.txt").read_text(encoding="utf-8")
+    assert len(empty) > 0 and all(a in readme for a in empty)
+    info = pyogrio.read_info(out / "counties.csv")
+    types = dict(zip(info["fields"], info["dtypes"], strict=True))
+    assert types["area_km2"] == "float64" and CRS(info["crs"]).to_epsg() == 4326
+    provisions = pd.read_csv(out / "provisions.csv", encoding="utf-8-sig")
     assert list(provisions["id"]) == list(layers["provisions"]["id"])
-    counties = pd.read_csv(out / "counties.csv")
-    geom = shapely.from_wkt(counties["wkt"])
-    assert shapely.is_valid(geom).all() and len(geom) == 87
 
 
-@pytest.mark.skipif(shutil.which("ogrinfo") is None, reason="ogrinfo (gdal-bin) not installed")
-def test_gdal_opens_every_file_without_warnings(wgs84):
-    _, files = wgs84
-    for path in files:
-        if path.suffix in (".geojson", ".gpkg", ".shp", ".kml", ".topojson"):
-            run = subprocess.run(
-                ["ogrinfo", "-ro", "-al", "-so", str(path)], capture_output=True, text=True
-            )
-            text = run.stdout + run.stderr
-            assert run.returncode == 0 and "Warning" not in text and "ERROR" not in text, text
+def test_geopackage_has_styles_descriptions_and_metadata(wgs84):
+    out, _ = wgs84
+    con = sqlite3.connect(out / "gansu_atlas_wgs84.gpkg")
+    try:
+        styles = con.execute(
+            "SELECT f_table_name, styleQML, styleSLD, useAsDefault FROM layer_styles"
+        ).fetchall()
+        contents = dict(con.execute("SELECT table_name, description FROM gpkg_contents"))
+        meta = [r[0] for r in con.execute("SELECT metadata FROM gpkg_metadata")]
+        refs = con.execute("SELECT reference_scope FROM gpkg_metadata_reference").fetchall()
+    finally:
+        con.close()
+    assert {s[0] for s in styles} >= {"counties", "concept_areas", "concept_lines"}
+    for _, qml, sld, default in styles:
+        assert default == 1
+        ET.fromstring(qml.split("\n", 1)[1])  # after the DOCTYPE line
+        ET.fromstring(sld.encode("utf-8"))
+    assert all(contents[n] for n in LAYERS)
+    assert any("licence" in m and "CGCS2000" not in m and "WGS 84" in m for m in meta)
+    assert ("geopackage",) in refs
 
 
-def test_byte_identical_across_runs(layers, wgs84, tmp_path):
+def test_kml_styles_per_kind_and_basis_with_escaped_html(layers, inputs, tmp_path):
+    areas = layers["concept_areas"].head(3).copy()
+    areas.loc[0, "quote"] = '<script>alert("x")</script> & 一核'
+    export_layers({"concept_areas": areas}, out=tmp_path, formats=["kml"], inputs=inputs)
+    ns = {"k": "http://www.opengis.net/kml/2.2"}
+    root = ET.parse(tmp_path / "concept_areas.kml").getroot()
+    doc = root.find("k:Document", ns)
+    assert doc.find("k:name", ns).text.startswith("concept_areas")
+    ids = {s.get("id") for s in doc.findall("k:Style", ns)}
+    marks = doc.findall(".//k:Placemark", ns)
+    assert {m.find("k:styleUrl", ns).text[1:] for m in marks} <= ids
+    first = marks[0].find("k:description", ns).text
+    assert "&lt;script&gt;" in first and "<script>" not in first and "<blockquote>" in first
+    back = _read(tmp_path / "concept_areas.kml")
+    assert back.loc[0, "quote"] == areas.loc[0, "quote"]
+
+
+def test_byte_identical_across_runs(layers, inputs, wgs84, tmp_path):
     _, first = wgs84
-    second = export_layers(layers, out=tmp_path, formats=ALL, crs="wgs84")
+    second = export_layers(layers, out=tmp_path, formats=ALL, crs="wgs84", inputs=inputs)
     assert [p.name for p in first] == [p.name for p in second]
     for a, b in zip(first, second, strict=True):
         assert a.read_bytes() == b.read_bytes(), a.name
 
 
-@pytest.mark.parametrize(("crs", "epsg"), [("cgcs2000", 4490), ("albers", None)])
-def test_other_crs_are_declared(layers, tmp_path, crs, epsg):
-    small = {"counties": layers["counties"]}
-    export_layers(small, out=tmp_path, formats=["gpkg", "shp"], crs=crs)
-    for path in (tmp_path / f"gansu_atlas_{crs}.gpkg", tmp_path / f"counties_{crs}.shp"):
-        back = _read(path)
-        if epsg:
-            assert CRS(back.crs).to_epsg() == epsg
-            assert back.total_bounds == pytest.approx(layers["counties"].total_bounds, abs=1e-6)
-        else:
-            assert CRS(back.crs).is_projected and "Albers" in CRS(back.crs).to_wkt()
-            area = back.area.sum() / 1e6
-            assert area == pytest.approx(layers["counties"]["area_km2"].sum(), rel=1e-3)
+@pytest.fixture(scope="module")
+def small(layers):
+    return {"counties": layers["counties"], "memberships": layers["memberships"]}
 
 
-def test_gcj02_uses_the_forward_transform(layers, tmp_path):
-    export_layers({"counties": layers["counties"]}, out=tmp_path, formats=["csv"], crs="gcj02")
-    back = pd.read_csv(tmp_path / "counties_gcj02.csv")
-    x, y = shapely.get_coordinates(layers["counties"].geometry.iloc[0])[0]
-    gx, gy = shapely.get_coordinates(shapely.from_wkt(back["wkt"].iloc[0]))[0]
-    ex, ey = wgs84_to_gcj02(x, y)
+@pytest.mark.parametrize(("crs", "epsg"), [("cgcs2000", 4490), ("EPSG:4544", 4544)])
+def test_epsg_codes_round_trip(small, inputs, tmp_path, crs, epsg):
+    formats = ["gpkg", "shp", "fgb", "parquet", "csv"]
+    export_layers(small, out=tmp_path, formats=formats, crs=crs, inputs=inputs)
+    key = crs.lower().replace(":", "")
+    for fmt in formats:
+        path = _path(tmp_path, fmt, "counties", key)
+        info_crs = gpd.read_parquet(path).crs if fmt == "parquet" else _read_crs(path, fmt, key)
+        assert CRS(info_crs).to_epsg() == epsg, fmt
+
+
+def _read_crs(path: Path, fmt: str, key: str) -> str:
+    return pyogrio.read_info(path, layer=f"counties_{key}" if fmt == "gpkg" else None)["crs"]
+
+
+def test_gauss_kruger_puts_each_unit_in_its_zone(small, layers, inputs, tmp_path):
+    export_layers(small, out=tmp_path, formats=["gpkg", "shp"], crs="cgcs2000-gk3", inputs=inputs)
+    names = pyogrio.list_layers(tmp_path / "gansu_atlas_cgcs2000-gk3.gpkg")[:, 0]
+    zones = sorted(n for n in names if n.startswith("counties_gk3_cm"))
+    assert zones == [f"counties_gk3_cm{cm}" for cm in (102, 105, 108, 93, 96, 99)]
+    seen = []
+    for zone in zones:
+        back = _read(tmp_path / f"{zone}.shp")
+        cm = int(zone.rsplit("cm", 1)[1])
+        assert CRS(back.crs).to_epsg() == 4534 + (cm - 75) // 3  # EPSG:4540-4545
+        lon = back.to_crs(4490).geometry.representative_point().x
+        assert (abs(lon - cm) <= 1.5 + 1e-6).all()
+        seen += list(back["adcode"])
+    assert sorted(seen) == sorted(layers["counties"]["adcode"])
+
+
+def test_albers_is_named_cgcs2000_with_the_documented_parameters(small, layers, inputs, tmp_path):
+    export_layers(small, out=tmp_path, formats=["gpkg", "shp"], crs="albers", inputs=inputs)
+    for path in (tmp_path / "gansu_atlas_albers.gpkg", tmp_path / "counties_albers.shp"):
+        crs = CRS(
+            pyogrio.read_info(path, layer="counties_albers" if path.suffix == ".gpkg" else None)[
+                "crs"
+            ]
+        )
+        assert crs.is_projected and "Albers" in crs.name and "unknown" not in crs.name.lower()
+        assert "CGCS2000" in crs.to_wkt() or "China" in crs.geodetic_crs.name
+        back = _read(path, "counties_albers" if path.suffix == ".gpkg" else None)
+        area = back.area.sum() / 1e6
+        assert area == pytest.approx(layers["counties"]["area_km2"].sum(), rel=1e-3)
+    doc = (Path(__file__).parent.parent / "docs" / "schema.md").read_text(encoding="utf-8")
+    assert "lat_1=25" in doc or "25°N" in doc
+
+
+def test_gcj02_cannot_be_taken_for_wgs84(small, layers, inputs, tmp_path):
+    formats = ["gpkg", "shp", "fgb", "parquet", "csv", "geojson"]
+    export_layers(small, out=tmp_path, formats=formats, crs="gcj02", inputs=inputs)
+    for fmt in ("gpkg", "shp", "fgb", "parquet", "csv"):
+        path = _path(tmp_path, fmt, "counties", "gcj02")
+        crs = CRS(gpd.read_parquet(path).crs if fmt == "parquet" else _read_crs(path, fmt, "gcj02"))
+        assert "GCJ-02" in crs.name and crs.to_epsg() is None, fmt
+    back = pd.read_csv(tmp_path / "counties_gcj02.csv", encoding="utf-8-sig", dtype={"adcode": str})
+    src = layers["counties"]
+    x, y = shapely.get_coordinates(src.geometry.iloc[0])[0]
+    wkt = back["wkt"].dropna().index[0]
+    gx, gy = shapely.get_coordinates(shapely.from_wkt(back["wkt"][wkt]))[0]
+    ex, ey = wgs84_to_gcj02(*shapely.get_coordinates(src.geometry.iloc[wkt])[0])
     assert (gx, gy) == pytest.approx((ex, ey), abs=2e-7)
+    sx, sy = wgs84_to_gcj02(src["seat_lon"].iloc[0], src["seat_lat"].iloc[0])
+    assert (back["seat_lon"].iloc[0], back["seat_lat"].iloc[0]) == pytest.approx((sx, sy), abs=2e-7)
+    assert (x, y) != pytest.approx((gx, gy), abs=1e-4)
+    data = json.loads((tmp_path / "counties_gcj02.geojson").read_text(encoding="utf-8"))
+    assert data["name"] == "counties_gcj02" and "GCJ-02" in data["description"]
     assert "GCJ-02" in (tmp_path / "README_gcj02.txt").read_text(encoding="utf-8")
+    if OGRINFO:
+        run = subprocess.run(
+            [OGRINFO, "-ro", "-so", str(tmp_path / "gansu_atlas_gcj02.gpkg"), "counties_gcj02"],
+            capture_output=True,
+            text=True,
+        )
+        assert 'GEOGCRS["GCJ-02' in run.stdout
+
+
+def test_schema_lists_every_role_and_basis():
+    doc = (Path(__file__).parent.parent / "docs" / "schema.md").read_text(encoding="utf-8")
+    kinds = tomllib.loads((data_root() / "concepts" / "kinds.toml").read_text(encoding="utf-8"))
+    for section in ("role", "basis", "kind"):
+        for key, value in kinds[section].items():
+            assert f"`{key}`" in doc and value["zh"] in doc, (section, key)
 
 
 @pytest.mark.parametrize(
@@ -155,7 +370,9 @@ def test_gcj02_uses_the_forward_transform(layers, tmp_path):
     [
         (["--format", "xls"], "unknown format 'xls'"),
         (["--crs", "bd09"], "unknown CRS 'bd09'"),
-        (["--format", "geojson", "--crs", "albers"], "WGS84 by definition"),
+        (["--crs", "EPSG:999999"], "pyproj knows no EPSG:999999"),
+        (["--format", "geojson", "--crs", "albers"], "RFC 7946"),
+        (["--format", "kml", "--crs", "EPSG:4544"], "--format gpkg, shp, fgb, parquet or csv"),
         (["--layer", "roads"], "unknown layer 'roads'"),
     ],
 )
@@ -167,36 +384,45 @@ def test_bad_options_are_one_line_errors_and_write_nothing(tmp_path, capsys, arg
     assert not out.exists() or not any(out.iterdir())
 
 
-def test_unwritable_folder(tmp_path, layers):
+def test_unwritable_folder(tmp_path, layers, inputs):
     blocker = tmp_path / "file.txt"
     blocker.write_text("x", encoding="utf-8")
     with pytest.raises(OutputError, match="choose a writable --out"):
-        export_layers({"province": layers["province"]}, out=blocker / "out", formats=["csv"])
+        export_layers(
+            {"province": layers["province"]}, out=blocker / "out", formats=["csv"], inputs=inputs
+        )
 
 
-def test_a_failed_write_leaves_nothing(layers, tmp_path, monkeypatch):
-    import geo.export as ex
+def test_a_failed_write_leaves_nothing(layers, inputs, tmp_path, monkeypatch):
+    import geo._export_formats as ex
 
     def broken(*args, **kwargs):
         raise OSError("disk full")
 
-    monkeypatch.setattr(ex, "_write_topojson", broken)
+    monkeypatch.setitem(ex.WRITERS, "topojson", broken)
     with pytest.raises(OutputError):
-        export_layers({"province": layers["province"]}, out=tmp_path, formats=["csv", "topojson"])
+        export_layers(
+            {"province": layers["province"]},
+            out=tmp_path,
+            formats=["csv", "topojson"],
+            inputs=inputs,
+        )
     assert list(tmp_path.iterdir()) == []
 
 
-def test_a_gdal_error_is_one_line_and_removes_the_new_folder(layers, tmp_path, monkeypatch):
+def test_a_gdal_error_is_one_line_and_removes_the_new_folder(layers, inputs, tmp_path, monkeypatch):
     import pyogrio.errors
 
-    import geo.export as ex
+    import geo._export_formats as ex
 
     def broken(*args, **kwargs):
         raise pyogrio.errors.DataSourceError("driver refused\nsecond line")
 
-    monkeypatch.setattr(ex, "_write_geojson", broken)
+    monkeypatch.setitem(ex.WRITERS, "geojson", broken)
     out = tmp_path / "new" / "out"
     with pytest.raises(OutputError) as info:
-        export_layers({"province": layers["province"]}, out=out, formats=["csv", "geojson"])
+        export_layers(
+            {"province": layers["province"]}, out=out, formats=["csv", "geojson"], inputs=inputs
+        )
     assert "driver refused" in str(info.value) and "\n" not in str(info.value)
     assert not out.exists()

@@ -216,7 +216,7 @@ def test_unknown_adcode_and_bad_kind_are_reported_together(tmp_path):
         _GOOD
         + '\n[[name]]\nname = "酒嘉"\nkind = "combined"\nadcodes = ["620900", "620200"]\n'
         + '\n[[name]]\nname = "某地"\nkind = "town"\nadcodes = ["620100"]\n'
-        + '\n[[unit]]\nadcode = "6201"\nname = "坏"\nlevel = "county"\n'
+        + '\n[[unit]]\nadcode = "6201"\nname = "坏县"\nlevel = "county"\n'
     )
     with pytest.raises(DataError) as info:
         read_gazetteer(root=_root(tmp_path, bad))

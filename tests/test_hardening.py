@@ -10,11 +10,13 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from pathlib import Path
 
 import pytest
 from hostile import link_root, replace_file
 
+from geo._io import mark_written
 from geo.cli import _parser, main
 
 PREFIX = "gansu-atlas: error: "
@@ -212,9 +214,10 @@ def test_failed_build_keeps_the_previous_output(capsys, catalog_root, tmp_path):
     out_dir = tmp_path / "atlas"
     out_dir.mkdir()
     (out_dir / "index.html").write_text("previous build", encoding="utf-8")
+    mark_written(out_dir)
     code, out, err = run(capsys, "build", "--root", catalog_root, "--out", out_dir)
     catalog_error(code, out, err, 1, "unknown place name")
-    assert [p.name for p in out_dir.iterdir()] == ["index.html"]
+    assert sorted(p.name for p in out_dir.iterdir()) == [".gansu-atlas", "index.html"]
     assert (out_dir / "index.html").read_text(encoding="utf-8") == "previous build"
     assert sorted(p.name for p in tmp_path.iterdir()) == ["atlas", "layers"]
 
@@ -538,4 +541,346 @@ def test_figure_unknown_layout(capsys, tmp_path):
     out_file = tmp_path / "fig.png"
     code, out, err = run(capsys, "figure", "lz_yihe_liangji_sidaii", "--out", out_file)
     one_line_error(code, out, err, "lz_yihe_liangji_sidaii", "lz_yihe_liangji_sidai")
+    assert not out_file.exists()
+
+
+# --- issue 20: values of the wrong type, caught by the one schema (geo/_schema.py) ---------------
+
+#: A valid element with a site (a point member), to break one value at a time.
+SITE_ELEMENT = """[[element]]
+id = "lz_zz_test"
+name = "测试点"
+name_en = "test"
+plan = "lz"
+kind = "node"
+parent = PARENT
+members = [{ name = "兰州市", role = "node", basis = "stated", level = "prefecture", \
+site = { lon = 103.8, lat = 36.06, basis = "inferred", source = "test", precision_deg = PREC } }]
+quotes = QUOTES
+"""
+_QUOTES = f'[{{ text = "{GOOD["quote"]}", provision = "lz-0-p1" }}]'
+
+
+def site_element(parent: str | None = None, prec: str = "0.05", quotes: str = _QUOTES) -> str:
+    """TOML of a valid point element with a site; ``parent`` adds a parent line."""
+    text = SITE_ELEMENT.replace("PREC", prec).replace("QUOTES", quotes)
+    return text.replace("parent = PARENT\n", f"parent = {parent}\n" if parent else "")
+
+
+SCHEMA_CASES = {
+    "members-int": (re.sub(r"(?m)^members = .*$", "members = 5", element()), "members = 5"),
+    "quotes-int": (site_element(quotes="5"), "quotes = 5 is an integer, expected an array"),
+    "parent-list": (site_element(parent='["lz_yihe"]'), "parent is an array, expected a string"),
+    "basis-table": (
+        element().replace('basis = "stated"', "basis = {}"),
+        "members[1].basis is a table, expected a string",
+    ),
+    "precision-nan": (site_element(prec="nan"), "precision_deg = nan is not a finite number"),
+    "precision-inf": (site_element(prec="inf"), "precision_deg = inf is not a finite number"),
+}
+
+
+def schema_error(code: int, out: str, err: str, *must: str) -> str:
+    """A catalog error with exactly one problem line; return it."""
+    assert code == 2, (code, err)
+    assert "Traceback" not in err and out == ""
+    head, *problems = err.splitlines()
+    assert head == f"{PREFIX}1 problem in the concept catalog:", err
+    assert len(problems) == 1 and "; " in problems[0], err
+    for text in must:
+        assert text in problems[0], (text, problems[0])
+    return problems[0]
+
+
+@pytest.mark.parametrize("case", list(SCHEMA_CASES))
+def test_wrong_types_in_a_concept_file(capsys, catalog_root, case):
+    text, must = SCHEMA_CASES[case]
+    bad_catalog(catalog_root, text)
+    line = schema_error(*run(capsys, "concepts", "--root", catalog_root), must)
+    assert line.startswith("  - zz_bad.toml: element lz_zz_test: ")
+    documented(line.strip().removeprefix("- "))
+
+
+def test_the_site_element_is_valid(capsys, catalog_root):
+    bad_catalog(catalog_root, site_element())
+    code, _, err = run(capsys, "concepts", "--root", catalog_root)
+    assert code == 0, err
+
+
+ONTOLOGY_CASES = {
+    "colour-url": (
+        '"#c0392b"',
+        '"url(https://evil.example/beacon.png)"',
+        "colour = 'url(https://evil.example/beacon.png)' is not a hex colour",
+    ),
+    "order-string": ("order = 1\n", 'order = "x"\n', "order = 'x' is a string"),
+}
+
+
+@pytest.mark.parametrize("case", list(ONTOLOGY_CASES))
+def test_wrong_values_in_the_ontology(capsys, catalog_root, case):
+    old, new, must = ONTOLOGY_CASES[case]
+    path = catalog_root / "concepts" / "kinds.toml"
+    replace_file(path, path.read_text(encoding="utf-8").replace(old, new, 1))
+    line = schema_error(*run(capsys, "concepts", "--root", catalog_root), "kinds.toml: kind core")
+    assert must in line
+    documented(line.strip().removeprefix("- "))
+
+
+def test_kinds_of_the_wrong_type(capsys, catalog_root):
+    replace_file(catalog_root / "concepts" / "kinds.toml", "kind = 5\n")
+    schema_error(*run(capsys, "concepts", "--root", catalog_root), "kind = 5 is an integer")
+
+
+LAYOUT_CASES = {
+    "layout-int": ("layout = 5\n", "layouts.toml: layout = 5 is an integer"),
+    "elements-int": (
+        '[[layout]]\nid = "lz_x"\nname = "x"\nname_en = "x"\nplan = "lz"\nelements = 5\n'
+        'caption = "x"\n',
+        "layout lz_x: elements = 5 is an integer",
+    ),
+    "id-index": (
+        '[[layout]]\nid = "index"\nname = "x"\nname_en = "x"\nplan = "lz"\n'
+        'elements = ["lz_yihe"]\ncaption = "x"\n',
+        "layout index: id = 'index' is the name of a page the build writes itself",
+    ),
+    "id-atlas": (
+        '[[layout]]\nid = "atlas"\nname = "x"\nname_en = "x"\nplan = "lz"\n'
+        'elements = ["lz_yihe"]\ncaption = "x"\n',
+        "(atlas.html); choose another id",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(LAYOUT_CASES))
+def test_wrong_values_in_the_layouts(capsys, catalog_root, case):
+    text, must = LAYOUT_CASES[case]
+    replace_file(catalog_root / "concepts" / "layouts.toml", text)
+    line = schema_error(*run(capsys, "concepts", "--root", catalog_root), must)
+    if case.startswith("id-"):
+        documented(line.strip().removeprefix("- "))
+
+
+def test_a_chain_of_1500_parts(capsys, catalog_root):
+    n = 1500
+    parts = [
+        site_element(parent="PARTS")
+        .replace("lz_zz_test", f"lz_zz_{i}")
+        .replace("parent = PARTS\n", f'parts = ["lz_zz_{i + 1}"]\n' if i + 1 < n else "")
+        for i in range(n)
+    ]
+    bad_catalog(catalog_root, *parts)
+    line = schema_error(*run(capsys, "concepts", "--root", catalog_root), "parts nest more than")
+    documented(line.strip().removeprefix("- "))
+
+
+# --- issue 20: the gazetteer and the corpus metadata ---------------------------------------------
+
+
+def _gazetteer(root: Path, old: str, new: str) -> Path:
+    path = root / "gazetteer.toml"
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    return replace_file(path, text.replace(old, new, 1))
+
+
+GAZETTEER_CASES = {
+    "self-parent": (
+        'name = "七里河区"\nlevel = "county"\nparent = "620100"',
+        'name = "七里河区"\nlevel = "county"\nparent = "620103"',
+        "[[unit]] 七里河区: parent 620103 is the unit itself; fix parent",
+    ),
+    "wrong-level": (
+        'name = "七里河区"\nlevel = "county"\nparent = "620100"',
+        'name = "七里河区"\nlevel = "county"\nparent = "620000"',
+        "[[unit]] 七里河区: a county whose parent is the province 甘肃省; give a prefecture",
+    ),
+    "cycle": (
+        'name = "兰州市"\nlevel = "prefecture"\nparent = "620000"',
+        'name = "兰州市"\nlevel = "prefecture"\nparent = "620102"',
+        "parents form a cycle (兰州市 → 城关区 → 兰州市); fix parent",
+    ),
+    "one-character": (
+        'short = ["七里河"]',
+        'short = ["州"]',
+        "[[unit]] 七里河区: short[1] = '州' has fewer than 2 characters",
+    ),
+}
+
+
+@pytest.mark.parametrize("case", list(GAZETTEER_CASES))
+def test_bad_gazetteer_values(capsys, tmp_path, case):
+    root = link_root(tmp_path)
+    old, new, must = GAZETTEER_CASES[case]
+    _gazetteer(root, old, new)
+    line = one_line_error(*run(capsys, "names", "甘州", "--root", root), "gazetteer", must)
+    if case in ("self-parent", "one-character"):
+        documented(line, root=root)
+
+
+def test_gazetteer_with_a_bom(capsys, tmp_path):
+    root = link_root(tmp_path)
+    path = root / "gazetteer.toml"
+    replace_file(path, b"\xef\xbb\xbf" + path.read_bytes())
+    line = one_line_error(*run(capsys, "names", "甘州", "--root", root), "byte-order mark (BOM")
+    documented(line, root=root)
+
+
+def test_plans_toml_of_the_wrong_type(capsys, tmp_path):
+    root = link_root(tmp_path)
+    replace_file(root / "plans" / "plans.toml", "documents = 5\n")
+    line = one_line_error(*run(capsys, "provisions", "--root", root), "documents = 5")
+    documented(line, root=root)
+
+
+# --- issue 20: plan texts and terminal text ------------------------------------------------------
+
+MORE_PLAN_CASES = {
+    "bom-only": (b"\xef\xbb\xbf", ["is empty (it holds only a byte-order mark)"]),
+    "utf32": ("一、总则\n文本。\n".encode("utf-32"), ["is UTF-32", "iconv -f UTF-32 -t UTF-8"]),
+    "utf32le": ("一、总则\n文本。\n".encode("utf-32-le"), ["iconv -f UTF-32LE -t UTF-8"]),
+}
+
+
+@pytest.mark.parametrize("case", list(MORE_PLAN_CASES))
+def test_more_bad_plan_files(capsys, tmp_path, case):
+    data, must = MORE_PLAN_CASES[case]
+    path = tmp_path / f"{case}.txt"
+    path.write_bytes(data)
+    line = one_line_error(*run(capsys, "provisions", "--file", path), str(path), *must)
+    if case != "utf32le":
+        documented(line, tmp=tmp_path)
+
+
+def test_control_characters_are_never_printed_raw(capsys):
+    code, out, err = run(capsys, "names", "甘\x1b[2J\x07\u202e州")
+    assert code == 2 and out == ""
+    assert not any(c in err for c in "\x1b\x07\u202e"), repr(err)
+    assert "\\x1b[2J\\x07\\u202e" in err
+
+
+def test_concepts_json_is_strict_json(capsys):
+    code, out, err = run(capsys, "concepts", "--json")
+    assert code == 0, err
+
+    def no_constant(name: str) -> None:
+        raise AssertionError(f"{name} is not JSON")
+
+    json.loads(out, parse_constant=no_constant)
+
+
+# --- issue 20: boundary layers -------------------------------------------------------------------
+
+
+def _break_more(root: Path, how: str) -> Path:
+    path = root / "boundaries" / "counties.geojson"
+    data = json.loads(path.read_text(encoding="utf-8"))
+    feat = next(f for f in data["features"] if f["properties"]["adcode"] == COUNTY)
+
+    def deep(coords: list, fn):  # apply fn to every position
+        return fn(coords) if isinstance(coords[0], int | float) else [deep(c, fn) for c in coords]
+
+    if how == "swapped":
+        for f in data["features"]:
+            f["geometry"]["coordinates"] = deep(f["geometry"]["coordinates"], lambda c: c[::-1])
+    elif how == "features-null":
+        data["features"] = None
+    elif how == "area-string":
+        feat["properties"]["area_km2"] = "1966.54 km2"
+    elif how == "3d":
+        feat["geometry"]["coordinates"] = deep(
+            feat["geometry"]["coordinates"], lambda c: [*c, 1500]
+        )
+    elif how == "crs-garbage":
+        data["crs"] = {"type": "name", "properties": {"name": "garbage"}}
+    else:  # pragma: no cover
+        raise ValueError(how)
+    return replace_file(path, json.dumps(data, ensure_ascii=False))
+
+
+MORE_BOUNDARY_CASES = {
+    "swapped": ["coordinates outside lon 70.0..140.0", "are lon and lat swapped?"],
+    "features-null": ["is not a FeatureCollection (features = null)"],
+    "area-string": ["area_km2 = '1966.54 km2' for adcode 620822, not a finite number"],
+    "3d": ["has 3D coordinates (x, y, z) for adcode 620822"],
+    "crs-garbage": ["declares an unknown CRS 'garbage'"],
+}
+
+
+@pytest.mark.parametrize("case", list(MORE_BOUNDARY_CASES))
+def test_more_bad_boundaries(capsys, tmp_path, case):
+    """`units` and `concepts` both stop on the layer with one line."""
+    root = link_root(tmp_path)
+    _break_more(root, case)
+    must = MORE_BOUNDARY_CASES[case]
+    line = one_line_error(
+        *run(capsys, "units", "--root", root, "--level", "county"), "counties.geojson", *must
+    )
+    if case != "swapped":
+        documented(line, root=root)
+    one_line_error(*run(capsys, "concepts", "--root", root), "counties.geojson", *must)
+
+
+# --- issue 20: output folders and options --------------------------------------------------------
+
+
+@needs("build")
+@pytest.mark.parametrize(
+    ("out", "must"),
+    [
+        ("", "--out '.' is the current folder or holds it"),  # argparse makes '' a '.'
+        (".", "--out '.' is the current folder or holds it"),
+        ("/proc", "--out '/proc' is a mount point"),
+        ("x" * 300, "is 300 bytes long, more than the 255"),
+    ],
+)
+def test_build_output_names(capsys, tmp_path, monkeypatch, out, must):
+    """Refused at once, before the build runs; nothing is written."""
+    monkeypatch.chdir(tmp_path)
+    line = one_line_error(*run(capsys, "build", "--out", out), must)
+    assert list(tmp_path.iterdir()) == []
+    if out in (".", "/proc"):
+        documented(line)
+
+
+@needs("build")
+def test_build_refuses_to_delete_files_added_to_its_output(capsys, tmp_path):
+    out_dir = tmp_path / "atlas"
+    (out_dir / "data").mkdir(parents=True)
+    (out_dir / "index.html").write_text("previous build", encoding="utf-8")
+    (out_dir / "data" / "links.json").write_text("{}", encoding="utf-8")
+    mark_written(out_dir)
+    (out_dir / "MY_NOTES.txt").write_text("mine", encoding="utf-8")
+    (out_dir / "data" / "mine").mkdir()
+    (out_dir / "data" / "mine" / "a.txt").write_text("mine", encoding="utf-8")
+    line = one_line_error(
+        *run(capsys, "build", "--out", out_dir), "(MY_NOTES.txt, data/mine/)", "--out"
+    )
+    documented(line, tmp=tmp_path)
+    assert (out_dir / "MY_NOTES.txt").read_text(encoding="utf-8") == "mine"
+    assert (out_dir / "data" / "mine" / "a.txt").read_text(encoding="utf-8") == "mine"
+
+
+@needs("export")
+def test_export_folder_blocking_a_file_name(capsys, tmp_path):
+    out_dir = tmp_path / "export"
+    (out_dir / "province.csv").mkdir(parents=True)
+    line = one_line_error(
+        *run(capsys, "export", "--format", "csv", "--layer", "province", "--out", out_dir),
+        "province.csv/",
+    )
+    documented(line, tmp=tmp_path)
+    assert [p.name for p in out_dir.iterdir()] == ["province.csv"]
+
+
+@needs("figure")
+@pytest.mark.parametrize("dpi", ["20000", "0", "-5"])
+def test_figure_dpi_out_of_range(capsys, tmp_path, dpi):
+    out_file = tmp_path / "fig.png"
+    line = one_line_error(
+        *run(capsys, "figure", "lz_yihe_liangji_sidai", "--dpi", dpi, "--out", out_file),
+        f"figure dpi {dpi} is out of range",
+    )
+    if dpi == "20000":
+        documented(line)
     assert not out_file.exists()

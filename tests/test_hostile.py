@@ -46,7 +46,9 @@ class _Parsed(HTMLParser):
     def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
         self.tags.append((tag, tuple(sorted(a for a, _ in attrs))))
         self._in_title = tag == "h1" and ("id", "atlas-title") in attrs
-        self._in_data = tag == "script" and ("type", "application/json") in attrs
+        self._in_data = tag == "script" and (
+            ("type", "application/json") in attrs or ("id", "atlas-texts-gz") in attrs
+        )
         if self._in_data:
             self.data_blocks.append("")
 
@@ -68,30 +70,22 @@ def parse(html: str) -> _Parsed:
 
 
 def page_model(parsed: _Parsed) -> dict:
-    """The page model from its two JSON blocks: the map's data, then the plan texts."""
+    """The page model from its two data blocks: the map's JSON, then the plan texts (JSON,
+    gzip, base64)."""
+    from geo._atlas_html import unpack_texts
+
     first, texts = parsed.data_blocks  # exactly two
-    a, b = json.loads(first), json.loads(texts)
+    a, b = json.loads(first), unpack_texts(texts)
     assert not set(a) & set(b)
     return {**a, **b}
 
 
 @pytest.fixture(scope="module")
-def small_model() -> dict[str, Any]:
+def small_model(inputs) -> dict[str, Any]:
     """A real page model (first layout), cut down to a few units, elements and provisions."""
-    from geo.atlas import build_page_model
-    from geo.catalog import read_catalog
-    from geo.corpus import read_corpus
-    from geo.coverage import simplified_units
+    from geo.atlas import build_page_model, page_inputs
 
-    corpus = read_corpus()
-    catalog = read_catalog(corpus=corpus)
-    model = build_page_model(
-        catalog=catalog,
-        corpus=corpus,
-        units=simplified_units(level=None),
-        context=simplified_units(level="context"),
-        layout=catalog.layouts[0],
-    )
+    model = build_page_model(**page_inputs(inputs), layout=inputs.catalog.layouts[0])
     model = json.loads(json.dumps(model))  # plain JSON data, as the page reads it
     keep = model["order"][:3]
     model["order"] = keep
@@ -244,24 +238,35 @@ def test_index_page_keeps_data_as_data(tmp_path):
             title_en=text,
             css="",
             atlas={"href": "atlas.html", "count": 1, "variant": None},
-            groups=[
+            base="",
+            size={"w": 240, "h": 170},
+            periods=[
                 {
-                    "plan": "p",
-                    "title": text,
-                    "doc": text,
-                    "layouts": [
+                    "label": text,
+                    "plans": [
                         {
-                            "href": "x.html",
-                            "variant": None,
-                            "name": text,
-                            "name_en": text,
-                            "caption": text,
-                            "figure": text,
-                            "notes": [text],
+                            "title": text,
+                            "doc": text,
+                            "layouts": [
+                                {
+                                    "id": "x",
+                                    "href": "x.html",
+                                    "variant": None,
+                                    "name": text,
+                                    "name_en": text,
+                                    "caption": text,
+                                    "figure": text,
+                                    "notes": [text],
+                                    "compare": "compare.html#x,y",
+                                    "thumb": "",
+                                }
+                            ],
                         }
                     ],
                 }
             ],
+            comparisons=[{"left": "x", "right": "y", "title": text}],
+            downloads=[{"href": "data/provisions.csv", "label": text}],
             foot=text,
         )
 
@@ -559,3 +564,16 @@ def test_figure_of_the_hostile_layout(tmp_path, capsys):
     err = capsys.readouterr().err
     assert code == 0, err
     assert out.read_bytes().startswith(b"\x89PNG")
+
+
+@pytest.mark.browser
+@needs_chromium
+def test_a_huge_hash_is_cut_before_it_reaches_the_panel(hostile_build, browser):
+    """A 100 KB hash (a link pasted whole, or an attack) is not echoed into the panel."""
+    h, out = hostile_build
+    s = open_page(browser, out / f"{h.layout}.html")
+    goto_hash(s, "#concept=" + "甘" * 100_000)
+    text = panel_text(s)
+    assert "甘" * 100 in text  # the unknown id is still named, so the reader sees what came
+    assert len(text) < 5_000
+    assert_clean(s)

@@ -12,11 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from geo.corpus import read_corpus
-from geo.gazetteer import read_gazetteer
 from geo.links import (
     build_links,
-    concept_names,
     evaluate_links,
     find_concepts,
     find_mentions,
@@ -30,13 +27,8 @@ SAMPLE = Path(__file__).parent / "data" / "links_sample.jsonl"
 
 
 @pytest.fixture(scope="module")
-def gaz():
-    return read_gazetteer()
-
-
-@pytest.fixture(scope="module")
-def corpus():
-    return read_corpus()
+def gaz(gazetteer):
+    return gazetteer
 
 
 @pytest.fixture(scope="module")
@@ -244,10 +236,8 @@ def test_concept_matcher_on_a_hand_made_list():
     assert {m.concept for m in only_lz} == {"lz_yihe", "lz_sidai"}
 
 
-def test_concepts_from_the_catalog(corpus, gaz):
-    catalog = pytest.importorskip("geo.catalog").read_catalog(gazetteer=gaz, corpus=corpus)
-    pairs = concept_names(catalog)
-    links = build_links(corpus, gaz, concepts=pairs)
+def test_concepts_from_the_catalog(corpus, catalog, inputs):
+    links = inputs.links  # build_links(corpus, gazetteer, concepts=concept_names(catalog))
     known = {e.id for e in catalog.elements}
     assert links.by_concept and set(links.by_concept) <= known
     for cid, ids in links.by_concept.items():

@@ -68,3 +68,16 @@ def test_committed_without_outputs(name):
     for cell in nb.cells:
         if cell.cell_type == "code":
             assert cell.outputs == [] and cell.execution_count is None
+
+
+@pytest.mark.slow
+def test_planner_shows_the_layout_on_a_map(executed):
+    """The map cell's output is a folium map (Leaflet) with the panel's information in popups
+    and the user's own marker added to it."""
+    text = executed["planner"]
+    at = text.find("Trust Notebook")  # folium's notebook output: the map in an iframe srcdoc
+    assert at >= 0, "no folium map in the planner notebook's outputs"
+    shown = text[at:]
+    assert "leaflet" in shown.lower() and "L.map" in shown.replace("&quot;", '"')
+    assert "向西开放的重要战略平台" in shown  # 兰州新区's defining quote, in its popup
+    assert "my note" in shown  # the user's layer

@@ -8,17 +8,15 @@ from pathlib import Path
 import pytest
 from browser import needs_chromium, open_browser, open_page
 
-from geo.build import build
 from geo.catalog import read_catalog
 from geo.errors import OutputError
 from geo.offline import inline_page, make_offline
 
 
 @pytest.fixture(scope="module")
-def offline(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    out = tmp_path_factory.mktemp("offline") / "atlas"
-    build(out=out, offline=True)
-    return out
+def offline(built_offline: Path) -> Path:
+    """The offline build (conftest: built once per session)."""
+    return built_offline
 
 
 @pytest.fixture(scope="module")
@@ -33,7 +31,7 @@ def test_pages_reference_no_file_and_no_host(offline):
     for page in offline.glob("*.html"):
         html = page.read_text(encoding="utf-8")
         assert not re.search(r"<(script|link|img)\b[^>]*(src|href)=\"(?!data:|#)", html), page
-        assert "L.map" in html or page.name == "index.html"
+        assert "L.map" in html or page.name in ("index.html", "compare.html")
 
 
 def _outside_scripts(html: str) -> str:
@@ -47,13 +45,6 @@ def test_no_attribute_points_at_a_host_or_at_static(offline):
         html = _outside_scripts(page.read_text(encoding="utf-8"))
         assert not re.search(r"(?:src|href)=[\"']?(?:https?:|//|[./]*static/)", html), page
         assert "static/leaflet" not in page.read_text(encoding="utf-8"), page
-
-
-def test_rebuild_is_byte_identical(offline, tmp_path):
-    again = tmp_path / "atlas"
-    build(out=again, offline=True)
-    for page in sorted(offline.glob("*.html")):
-        assert (again / page.name).read_bytes() == page.read_bytes(), page.name
 
 
 def test_make_offline_missing_asset_leaves_pages_untouched(tmp_path):
@@ -115,7 +106,7 @@ def _strict(browser, page: Path, *, own: tuple[Path, ...], hash: str = "", size=
     errors: list[str] = []
 
     def route(r) -> None:
-        url = r.request.url.split("#")[0]
+        url = r.request.url.split("#")[0].split("?")[0]  # link options (?panel=0) are no fetch
         if url in allowed:
             r.continue_()
         else:
@@ -123,7 +114,10 @@ def _strict(browser, page: Path, *, own: tuple[Path, ...], hash: str = "", size=
             r.abort()
 
     context.route("**/*", route)
-    tab.on("request", lambda q: None if q.url.split("#")[0] in allowed else seen.append(q.url[:80]))
+    tab.on(
+        "request",
+        lambda q: None if q.url.split("#")[0].split("?")[0] in allowed else seen.append(q.url[:80]),
+    )
     tab.on("console", lambda m: errors.append(m.text) if m.type == "error" else None)
     tab.on("pageerror", lambda e: errors.append(str(e)))
     tab.goto(page.resolve().as_uri() + hash)
@@ -174,6 +168,48 @@ def test_offline_page_works_inside_an_iframe(offline, browser, tmp_path):
     frame.locator("body[data-atlas-ready]").wait_for(state="attached", timeout=20_000)
     assert_drawn(frame)
     assert frame.locator(".leaflet-container").first.is_visible()
+    assert seen == []
+    assert errors == []
+    tab.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_offline_presenter_steps_and_exports_with_zero_requests(offline, browser, tmp_path):
+    """Issue 17: the presenter scripts are inlined too; stepping, the texts inflated from the
+    page itself and the PNG export fetch nothing (the PNG is drawn from the page's SVG)."""
+    page = offline / "sipingyilang.html"
+    tab, seen, errors = _strict(browser, page, own=(page,))
+    tab.wait_for_selector("body[data-atlas-ready]", state="attached", timeout=20_000)
+    tab.keyboard.press("ArrowRight")
+    assert tab.get_attribute("body", "data-step") == "xbxgj_sipingyilang"
+    assert "四屏一廊" in tab.inner_text("#atlas-caption")
+    tab.fill("#atlas-q", "四屏一廊")  # search reads the inflated plan texts
+    assert "xbxgj-5.12-p1" in tab.inner_text("#atlas-results")
+    tab.click(".atlas-tool-panel")  # the panel folds away
+    assert not tab.locator("#atlas-side").is_visible()
+    with tab.expect_download() as info:
+        tab.click(".atlas-tool-png")
+    info.value.save_as(tmp_path / "v.png")
+    assert (tmp_path / "v.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+    tab.wait_for_timeout(300)
+    assert not [u for u in seen if not u.startswith(("blob:", "data:"))]
+    assert errors == []
+    tab.context.close()
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_offline_comparison_fetches_only_its_two_pages(offline, browser):
+    host = offline / "compare.html"
+    own = (host, offline / "xb13_sanda.html", offline / "scopes_2021.html")
+    tab, seen, errors = _strict(browser, host, own=own, hash="#xb13_sanda,scopes_2021")
+    tab.wait_for_selector("body[data-compare-ready]", state="attached", timeout=30_000)
+    left, right = tab.frames[1], tab.frames[2]
+    left.evaluate("atlasPage.map.setView([37.0, 102.0], 8, {animate: false})")
+    tab.wait_for_timeout(300)
+    assert right.evaluate("atlasPage.map.getZoom()") == 8
+    tab.wait_for_timeout(300)
     assert seen == []
     assert errors == []
     tab.context.close()

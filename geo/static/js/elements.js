@@ -11,8 +11,9 @@
  *   s.drawOrder    page elements, big areas first (below), then small ones
  *   s.layerOf(id)  the element's L.FeatureGroup (made on first use)
  *   s.boundsOf(id) its extent from the data, without drawing it
- *   s.drawn(id)    true for elements drawn themselves (no parts on this page)
- *   s.leaves(id)   the drawn elements an element stands for (itself or its parts)
+ *   s.drawn(id)    true for elements drawn themselves: no parts on this page, or members of
+ *                  their own besides those of their parts (河西走廊经济区 lists its 市州)
+ *   s.leaves(id)   the drawn elements an element stands for (its parts, and itself if drawn)
  *   s.setVisible(id, on)
  */
 atlas.elements = function (s) {
@@ -25,7 +26,9 @@ atlas.elements = function (s) {
     var open = function (ev) { L.DomEvent.stop(ev); s.pick(ev.latlng, e.id); };
     var longest = null;
     if (e.geometry === "area") {
+      var partsHere = pagedParts(e).length > 0;
       e.members.forEach(function (m, i) {
+        if (partsHere && m.via) return;  // drawn by the part it comes from
         var look = s.memberLook(e, i);
         m.adcodes.forEach(function (a) {
           var u = s.memberUnit(m, a);
@@ -116,16 +119,18 @@ atlas.elements = function (s) {
     bounds.set(id, b);
     return b;
   };
+  function pagedParts(e) { return e.parts.filter(function (p) { return elements.has(p); }); }
+  function ownMembers(e) { return e.members.some(function (m) { return !m.via; }); }
   s.drawn = function (id) {
     var e = elements.get(id);
-    return e && e.parts.filter(function (p) { return elements.has(p); }).length === 0;
+    return !!e && (pagedParts(e).length === 0 || (e.geometry === "area" && ownMembers(e)));
   };
   s.leaves = function (id) {
     var e = elements.get(id);
     if (!e) return [];
-    var parts = e.parts.filter(function (p) { return elements.has(p); });
+    var parts = pagedParts(e);
     if (!parts.length) return [id];
-    var out = [];
+    var out = s.drawn(id) ? [id] : [];
     parts.forEach(function (p) { s.leaves(p).forEach(function (x) { out.push(x); }); });
     return out;
   };

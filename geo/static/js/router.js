@@ -14,8 +14,9 @@ atlas.router = function (s) {
   s.route = function (fly) {
     var m = /^#(concept|unit|provision)=(.*)$/.exec(location.hash);
     if (!m) return false;
-    var id;
-    try { id = decodeURIComponent(m[2]); } catch (err) { id = m[2]; }
+    // ids are short: a hash of any length is cut before it is decoded or shown in the panel
+    var raw = m[2].slice(0, 512), id;
+    try { id = decodeURIComponent(raw); } catch (err) { id = raw; }
     if (m[1] === "concept") s.showConcept(id.split("@")[0], fly, id.split("@")[1]);
     else if (m[1] === "unit") s.showUnit(id, fly);
     else s.showProvision(id, fly);

@@ -74,19 +74,28 @@ atlas.start = function (mapName) {
     if (document.readyState === "loading") document.addEventListener("DOMContentLoaded", fn);
     else fn();
   }
+  // the page API of js/present.js and js/compare.js (presenter mode, comparison, opacity)
+  window.atlasPage = { map: map, model: model, elements: s.elements, layerOf: s.layerOf,
+    leaves: s.leaves, boundsOf: s.boundsOf, kindOf: s.kindOf, setVisible: s.setVisible,
+    isVisible: function (id) { return s.visible.has(id); }, focusElement: s.focusElement,
+    focusLayer: s.focusLayer, showConcept: s.showConcept, extendBounds: atlas.extendBounds };
   requestAnimationFrame(function () {
     setTimeout(function () { whenParsed(function () {
       mark("painted");
-      s.readTexts();
-      s.setBasemap(model.basemap);
-      s.makeLabels();
-      s.updateLabels();
-      map.on("zoomend", s.updateLabels);
-      s.buildTree();
-      s.buildLegend();
-      s.route(false);
-      mark("ready");
-      document.body.setAttribute("data-atlas-ready", "1");
+      // the plan texts are inflated (js/texts_gz.js) after the first paint
+      (window.atlasTexts ? window.atlasTexts() : Promise.resolve()).then(function () {
+        s.readTexts();
+        s.setBasemap(model.basemap);
+        s.makeLabels();
+        s.updateLabels();
+        map.on("zoomend", s.updateLabels);
+        s.buildTree();
+        s.buildLegend();
+        s.route(false);
+        if (window.atlasPresent) window.atlasPresent(window.atlasPage);
+        mark("ready");
+        document.body.setAttribute("data-atlas-ready", "1");
+      });
     }); }, 0);
   });
 };
