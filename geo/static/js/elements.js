@@ -79,8 +79,9 @@ atlas.elements = function (s) {
       var line = longest;
       var lab = s.labelMarker(s.along(line, 0.5), e.name + " 示意", "atlas-line-label");
       lab.labelNode.style.borderColor = k.colour;
-      s.addLabel(lab, s.PRIO.line, function () {
-        return [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78].map(function (t) { return s.map.latLngToContainerPoint(s.along(line, t)); });
+      s.addLabel(lab, s.PRIO.line, function (w, h) {  // on the line, else just beside it
+        var on = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85].map(function (t) { return s.map.latLngToContainerPoint(s.along(line, t)); });
+        return on.concat(on.map(function (p) { return p.subtract([0, h]); }), on.map(function (p) { return p.add([0, h]); }));
       });
       group.addLayer(lab);
     }

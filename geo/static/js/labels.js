@@ -12,7 +12,8 @@
  *   s.addObstacle(fn)                 fn() -> [L.Bounds] boxes no label may cover (on screen)
  *   s.along(line, t) -> [lat, lng]    the point at fraction t of a line
  *   s.makeLabels(), s.updateLabels()  unit labels by zoom level, then s.placeLabels()
- *   s.placeLabels()                   place every shown label (next frame)
+ *   s.placeLabels()                   place every shown label (next frame); body[data-labels-placed]
+ *                                     counts the passes
  */
 atlas.labels = function (s) {
   var model = s.model, map = s.map;
@@ -21,10 +22,12 @@ atlas.labels = function (s) {
   var PRIO = { prefecture: 1, point: 2, line: 3, county: 4, province: 5, context: 6 };
   s.PRIO = PRIO;
   s.labelMarker = function (ll, text, cls) {
-    var lab = atlas.el("span", { class: "atlas-label " + cls }, text);
+    // hidden until the placement has found it a spot
+    var lab = atlas.el("span", { class: "atlas-label " + cls, "data-hidden": "1" }, text);
     var marker = L.marker(ll, { pane: "atlas-labels", interactive: false, keyboard: false,
       icon: L.divIcon({ className: "atlas-label-icon", html: lab, iconSize: null }) });
     marker.labelNode = lab;
+    marker.on("add", s.placeLabels);
     return marker;
   };
   s.addLabel = function (marker, prio, cands) {
@@ -52,8 +55,10 @@ atlas.labels = function (s) {
   function overlaps(a, b) {
     return a.min.x < b.max.x && b.min.x < a.max.x && a.min.y < b.max.y && b.min.y < a.max.y;
   }
+  var passes = 0;
   function place() {
     pending = false;
+    document.body.setAttribute("data-labels-placed", String(++passes));  // for tests
     var size = map.getSize(), placed = [];
     obstacles.forEach(function (fn) { fn().forEach(function (b) { placed.push(b); }); });
     var shown = registry.filter(function (r) { return map.hasLayer(r.marker) && r.marker.labelNode.isConnected; });
@@ -61,7 +66,7 @@ atlas.labels = function (s) {
     shown.forEach(function (r) {
       var node = r.marker.labelNode;
       if (!r.w) { r.w = node.offsetWidth; r.h = node.offsetHeight; }
-      var hx = r.w / 2 + 1, hy = r.h / 2;
+      var hx = r.w / 2 + 1.5, hy = r.h / 2 + 1.5;  // offsetWidth/Height are rounded
       var spot = null;
       r.cands(r.w, r.h).some(function (c) {
         var box = L.bounds([c.x - hx, c.y - hy], [c.x + hx, c.y + hy]);
@@ -97,8 +102,10 @@ atlas.labels = function (s) {
         s.addLabel(m, prio, function (w, h) {
           var p = map.latLngToContainerPoint(ll);
           var dy = h / 2 + 3, dx = w / 2 + 6;
-          return [p.add([0, dy]), p.subtract([0, dy]), p.add([dx, 0]), p.subtract([dx, 0]),
+          var near = [p.add([0, dy]), p.subtract([0, dy]), p.add([dx, 0]), p.subtract([dx, 0]),
             p.add([dx, dy]), p.subtract([dx, dy]), p.add([-dx, dy]), p.add([dx, -dy])];
+          // a prefecture's name may stand a little further off rather than vanish
+          return prio > PRIO.prefecture ? near : near.concat(near.map(function (q) { return p.add(q.subtract(p).multiplyBy(1.8)); }));
         });
         byLevel[level].push(m);
       });
