@@ -300,7 +300,8 @@ def test_combined_atlas_draws_every_ticked_layer(built, browser):
     for row in s.page.evaluate(check):
         if row[0] in leaves:
             assert row[1] and row[3], row
-    s.page.select_option("#atlas-layout-select", "2")
+    hx = next(i for i, lay in enumerate(model["layouts"]) if lay["id"] == HX[:-5])
+    s.page.select_option("#atlas-layout-select", str(hx))
     s.page.wait_for_timeout(200)
     drawn = {r[0] for r in s.page.evaluate(check) if r[3]}
     assert drawn and all(d.startswith("hx_") for d in drawn)
