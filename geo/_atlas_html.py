@@ -120,7 +120,9 @@ JS_PARTS = (
     "elements.js",
     "focus.js",
     "text.js",
+    "groups.js",
     "panel.js",
+    "picker.js",
     "router.js",
     "search.js",
     "tree.js",
@@ -214,7 +216,7 @@ def page_html(
         location=list(center),
         zoom_start=zoom,
         tiles=None,
-        control_scale=True,
+        control_scale=False,  # js/start.js adds a metric-only scale bar
         zoom_snap=0.25,
     )
     # Leaflet only: no jQuery, Bootstrap or font CDNs; our own JS does the rest.

@@ -62,6 +62,7 @@ import pandas as pd
 
 from geo import _atlas_model as am
 from geo._atlas_html import leaflet_dir, page_html
+from geo._atlas_search import directory
 from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo._io import write_text
 from geo.basemaps import basemap_notes, basemap_records, datum_of
@@ -83,7 +84,9 @@ ATLAS_PAGE = "atlas.html"
 
 _TITLE = "甘肃区域规划图集"
 _TITLE_EN = "Gansu regional plans atlas"
-_SOURCES = "layers/boundaries (PROVENANCE.md), layers/plans, layers/concepts"
+_SOURCES = (
+    "行政区划边界、规划原文、概念目录 (boundaries, plan texts, concept catalog; 来源见 README)"
+)
 
 
 # --- shared pieces: the records once per build, the drawing once per datum -----------------------
@@ -128,8 +131,11 @@ def _records(
             for p in corpus.plans
         },
         "plan_order": [p.id for p in corpus.plans],
-        "docs": {d.id: {"title": d.title} for d in corpus.documents},
+        "docs": {
+            d.id: {"title": d.title, "number": getattr(d, "number", "")} for d in corpus.documents
+        },
         "catalog": catalog,
+        "directory": directory(catalog, places=[(a, n) for (a, _lv), n in sorted(names.items())]),
     }
 
 
@@ -247,7 +253,7 @@ def _page(
     basemaps, notes = _basemaps(shared["datum"], basemap=basemap, env=env, offline=offline)
     copied = (
         "units", "arcs", "arc_rank", "arc_lods", "plans", "docs", "provisions", "headings",
-        "mentions", "unit_refs", "unit_aliases",
+        "mentions", "unit_refs", "unit_aliases", "directory",
     )  # fmt: skip
     return {
         "version": 1,

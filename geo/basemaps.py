@@ -154,27 +154,19 @@ def basemap_records(
 
 
 def basemap_notes(*, datum: str = "wgs84", env: Mapping[str, str] | None = None) -> list[str]:
-    """What a page in ``datum`` does not offer, and why (shown under the basemap choice).
+    """What a page in ``datum`` offers beside its basemaps (shown under the basemap choice).
+
+    Reader-facing: Chinese first, no environment variables or flags (how to offer 天地图 is
+    the README's business, not the page's). ``env`` is kept for callers; it changes nothing.
 
     Examples
     --------
-    >>> basemap_notes(env={})[0][:3]
-    '天地图'
-    >>> basemap_notes(env={TIANDITU_ENV: "k"})
-    ['高德地图 (GCJ-02): see the GCJ-02 version of this page; Amap tiles are offset from WGS84']
+    >>> basemap_notes(env={})[0][:4]
+    '高德地图'
     """
-    env = os.environ if env is None else env
     notes = []
     if datum == "wgs84":
-        if not env.get(TIANDITU_ENV, "").strip():
-            notes.append(
-                f"天地图未提供: 需设置 ${TIANDITU_ENV} 并在构建时显式开启 "
-                f"(Tianditu not offered: needs ${TIANDITU_ENV} and the build's opt-in flag)"
-            )
-        notes.append(
-            "高德地图 (GCJ-02): see the GCJ-02 version of this page; "
-            "Amap tiles are offset from WGS84"
-        )
+        notes.append("高德地图底图见本页的 GCJ-02 版 (Amap: see the GCJ-02 version of this page)")
     else:
         notes.append("本页坐标已转换为 GCJ-02 以配合高德底图 (overlays shifted to GCJ-02 for Amap)")
     return notes

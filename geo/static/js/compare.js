@@ -1,4 +1,4 @@
-/* Gansu plan atlas: what a page does for comparison (issue 17).
+/* js/compare.js: what a page does for comparison (issue 17).
  *
  * - An opacity slider for each layer group of the tree (one per plan), so that overlapping
  *   fills of several plans (十三五 三大经济区 against the 2021 plan areas) can be told apart.

@@ -1,4 +1,4 @@
-/* Gansu plan atlas: the comparison page, compare.html (issue 17).
+/* js/compare_page.js: the comparison page, compare.html (issue 17).
  *
  * Two layout pages side by side in frames (?panel=0: the map only), their maps kept in step:
  * each page reports its view with postMessage ({type: "atlas-view"}, js/compare.js) and this

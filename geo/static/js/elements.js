@@ -22,7 +22,9 @@ atlas.elements = function (s) {
   function drawElement(e) {
     var k = s.kindOf(e);
     var group = L.featureGroup();
-    var open = function (ev) { L.DomEvent.stop(ev); s.go("concept", e.id); };
+    // a click opens the topmost thing and lists what lies under it (js/picker.js)
+    var open = function (ev) { L.DomEvent.stop(ev); s.pick(ev.latlng, e.id); };
+    var longest = null;
     if (e.geometry === "area") {
       var partsHere = pagedParts(e).length > 0;
       e.members.forEach(function (m, i) {
@@ -51,20 +53,38 @@ atlas.elements = function (s) {
           tag(path, { "data-id": e.id, "data-part": f.part });
           halo.on("click", open); path.on("click", open);
           group.addLayer(halo); group.addLayer(path);
-          var lab = s.labelMarker(s.along(line, 0.62), e.name + " 示意", "atlas-line-label");
-          lab.labelNode.style.borderColor = k.colour;
-          group.addLayer(lab);
+          if (!longest || line.length > longest.length) longest = line;
         });
       } else if (geo.t === "point") {
         geo.ll.forEach(function (ll) {
           var mk = L.circleMarker(ll, look.options);
           tag(mk, { "data-id": e.id, "data-part": f.part });
-          mk.on("click", open);
+          mk.on("click", function (ev) { L.DomEvent.stop(ev); s.pick(L.latLng(ll), e.id, mk); });
           group.addLayer(mk);
-          if (f.part !== "site") group.addLayer(s.labelMarker(ll, e.name, "atlas-point-label"));
+          if (f.part === "site") return;
+          // a label names its place: 多点 · 玉门市
+          var u = geo.ll.length > 1 ? s.unitAt(L.latLng(ll)) : null;
+          var lab = s.labelMarker(ll, e.name + (u ? " · " + u.name : ""), "atlas-point-label");
+          var r = look.options.radius || 5;
+          s.addLabel(lab, s.PRIO.point, function (w, h) {
+            var p = s.map.latLngToContainerPoint(ll), dx = r + 3 + w / 2, dy = r + 2 + h / 2;
+            return [p.add([dx, 0]), p.subtract([dx, 0]), p.subtract([0, dy]), p.add([0, dy]),
+              p.add([dx - 4, -dy + 4]), p.add([dx - 4, dy - 4]), p.add([-dx + 4, -dy + 4]), p.add([-dx + 4, dy - 4])];
+          });
+          group.addLayer(lab);
         });
       }
     });
+    if (longest) {  // one label per line element, clear of its ends
+      var line = longest;
+      var lab = s.labelMarker(s.along(line, 0.5), e.name + " 示意", "atlas-line-label");
+      lab.labelNode.style.borderColor = k.colour;
+      s.addLabel(lab, s.PRIO.line, function (w, h) {  // on the line, else just beside it
+        var on = [0.5, 0.4, 0.6, 0.3, 0.7, 0.22, 0.78, 0.15, 0.85].map(function (t) { return s.map.latLngToContainerPoint(s.along(line, t)); });
+        return on.concat(on.map(function (p) { return p.subtract([0, h]); }), on.map(function (p) { return p.add([0, h]); }));
+      });
+      group.addLayer(lab);
+    }
     return group;
   }
   // features by element
@@ -115,6 +135,24 @@ atlas.elements = function (s) {
     parts.forEach(function (p) { s.leaves(p).forEach(function (x) { out.push(x); }); });
     return out;
   };
+  // no label covers a point marker or a line's ends (its arrowhead)
+  s.addObstacle(function () {
+    var out = [], map = s.map;
+    s.visible.forEach(function (id) {
+      var e = elements.get(id);
+      (e && e.features || []).forEach(function (f) {
+        var g = f.decoded = f.decoded || atlas.decode(f.g, S);
+        if (!g) return;
+        var pts = g.t === "point" ? g.ll.map(function (ll) { return [ll, 6]; }) :
+          g.t === "line" ? g.ll.map(function (l) { return [l[l.length - 1], 10]; }).concat(g.ll.map(function (l) { return [l[0], 5]; })) : [];
+        pts.forEach(function (p) {
+          var c = map.latLngToContainerPoint(p[0]);
+          out.push(L.bounds([c.x - p[1], c.y - p[1]], [c.x + p[1], c.y + p[1]]));
+        });
+      });
+    });
+    return out;
+  });
   s.setVisible = function (id, on) {
     s.leaves(id).forEach(function (leaf) {
       if (!elements.has(leaf)) return;
@@ -122,5 +160,6 @@ atlas.elements = function (s) {
       if (on) { s.visible.add(leaf); layer.addTo(s.map); } else { s.visible.delete(leaf); s.map.removeLayer(layer); }
     });
     if (s.syncTree) s.syncTree();
+    if (s.placeLabels) s.placeLabels();
   };
 };

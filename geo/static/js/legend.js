@@ -5,7 +5,8 @@
  * (明确 stated, 部分 · 明确 …); model.styles gives each look's style. Each look's key is a small
  * SVG drawn with that style in the kind's colour.
  *
- * Contract: atlas.legend(s) reads s.model (legend, styles) and s.swatch; it sets
+ * Contract: atlas.legend(s) reads s.model (legend, styles), s.swatch, s.map, s.addObstacle,
+ * s.placeLabels (the legend and the map's controls keep labels off); it sets
  * s.buildLegend() and s.keySvg(style, colour) -> <svg>.
  */
 atlas.legend = function (s) {
@@ -51,5 +52,20 @@ atlas.legend = function (s) {
       list.appendChild(li);
     });
     box.appendChild(list);
+    // beside the map, always in sight (open; folded at first on a phone)
+    var wrap = document.getElementById("atlas-legend-box");
+    if (wrap && (window.innerWidth <= 720 || window.innerHeight <= 600)) wrap.open = false;
+    // no map label hides under the legend or the map's controls
+    s.addObstacle(function () {
+      var m = s.map.getContainer().getBoundingClientRect();
+      var nodes = [wrap].concat(Array.from(s.map.getContainer().querySelectorAll(".leaflet-control")));
+      return nodes.filter(Boolean).map(function (n) {
+        var r = n.getBoundingClientRect();
+        return L.bounds([r.left - m.left, r.top - m.top], [r.right - m.left, r.bottom - m.top]);
+      });
+    });
+    if (wrap) wrap.addEventListener("toggle", s.placeLabels);
+    var toggle = document.getElementById("atlas-sheet-toggle");
+    if (toggle) toggle.addEventListener("click", function () { document.body.classList.toggle("atlas-sheet-full"); });
   };
 };

@@ -2,7 +2,7 @@
  *
  * Contract: atlas.panel(s) reads s.model (page, unit_concepts), s.elements, s.units, s.unitAliases, s.unitRefs,
  * s.provisions, s.mentions, s.docs, the builders of js/text.js, s.kindOf,
- * s.swatch, s.focusElement, s.focusUnit, s.focusOn, s.unitGeoLayer, s.focusLayer; it sets
+ * s.swatch, s.conceptGroups, s.provisionGroups (js/groups.js), s.focusElement, s.focusUnit, s.focusOn, s.unitGeoLayer, s.focusLayer; it sets
  *   s.showConcept(id, fly), s.showUnit(adcode, fly), s.showProvision(pid, fly)
  */
 atlas.panel = function (s) {
@@ -28,7 +28,7 @@ atlas.panel = function (s) {
     tr.appendChild(bt);
     return tr;
   }
-  s.showConcept = function (id, fly) {
+  s.showConcept = function (id, fly, member) {
     var e = elements.get(id);
     var p = s.openPanel("concept");
     if (!e) {
@@ -60,7 +60,7 @@ atlas.panel = function (s) {
       e.quotes.forEach(function (q) {
         var bq = el("blockquote", { class: "atlas-quote" }, q.text);
         var cite = el("cite");
-        cite.appendChild(s.linkTo("provision", q.provision, q.provision));
+        cite.appendChild(s.linkTo("provision", q.provision, s.provisionName(q.provision)));
         bq.appendChild(cite);
         qs.appendChild(bq);
       });
@@ -71,7 +71,12 @@ atlas.panel = function (s) {
     var hr = el("tr");
     ["名称 name", "单元 unit", "角色 role", "依据 basis"].forEach(function (h) { hr.appendChild(el("th", null, h)); });
     table.appendChild(hr);
-    e.members.forEach(function (m) { table.appendChild(memberRow(m)); });
+    var mine = null;
+    e.members.forEach(function (m) {
+      var tr = memberRow(m);
+      if (member && m.adcodes.indexOf(member) >= 0 && !mine) { mine = tr; tr.classList.add("atlas-member-here"); }
+      table.appendChild(tr);
+    });
     ms.appendChild(table);
     p.appendChild(ms);
     if (e.paths.length) {
@@ -87,26 +92,14 @@ atlas.panel = function (s) {
       e.notes.forEach(function (n) { ns.appendChild(el("p", { class: "atlas-note" }, n)); });
       p.appendChild(ns);
     }
-    p.appendChild(s.deepLink("concept", id));
-    s.focusElement(id, fly);
+    p.appendChild(s.deepLink("concept", id + (mine ? "@" + member : "")));
+    if (mine) {  // one point of a multi-point element: its member first, then the rest
+      p.insertBefore(ms, p.querySelector(".atlas-sec"));
+      s.focusUnit(member, fly);
+    } else s.focusElement(id, fly);
   };
-  // the unit's concepts as geo.catalog.tag_units finds them (model.unit_concepts): directly,
-  // or via its prefecture or one of its counties
-  function conceptList(a) {
-    var ul = el("ul", { class: "atlas-concepts" });
-    (s.model.unit_concepts[a] || []).forEach(function (c) {
-      var e = elements.get(c.id);
-      if (!e) return;
-      var li = el("li");
-      li.appendChild(s.swatch(s.kindOf(e)));
-      li.appendChild(s.linkTo("concept", c.id, e.name));
-      var via = c.via ? " · 经由" + (LEVEL_ZH[c.via] || c.via) + " via " + c.via : "";
-      li.appendChild(el("small", null, " " + c.role_zh + " · " + c.basis_zh + (c.partial ? " · 部分 partial" : "") + via));
-      ul.appendChild(li);
-    });
-    if (!ul.children.length) ul.appendChild(el("li", null, "本图无 none on this map"));
-    return ul;
-  }
+  // the unit's concepts as geo.catalog.tag_units finds them (model.unit_concepts), grouped by
+  // js/groups.js
   s.showUnit = function (a, fly) {
     var u = s.units.get(a);
     var p = s.openPanel("unit");
@@ -122,11 +115,11 @@ atlas.panel = function (s) {
     }
     if (u.area_km2) p.appendChild(el("p", null, "面积 area " + u.area_km2.toLocaleString("zh-CN") + " km²"));
     var cs = s.section("所属概念 Concepts");
-    cs.appendChild(conceptList(a));
+    cs.appendChild(s.conceptGroups(a));
     p.appendChild(cs);
     var refs = s.unitRefs.get(a) || [];
     var rs = s.section("提及条文 Provisions that mention it (" + refs.length + ")");
-    rs.appendChild(s.refsList(refs, 240));
+    rs.appendChild(s.provisionGroups(refs));
     p.appendChild(rs);
     p.appendChild(s.deepLink("unit", a));
     s.focusUnit(a, fly);
@@ -135,14 +128,10 @@ atlas.panel = function (s) {
     var pr = s.provisions.get(pid);
     var p = s.openPanel("provision");
     if (!pr) { missing(p, "未找到条文 Provision not found", pid); return; }
-    p.appendChild(el("div", { class: "atlas-badge" }, "条文 provision · " + pid + " · " + pr.kind));
+    p.appendChild(el("div", { class: "atlas-badge" }, "条文 provision · " + (atlas.KIND_ZH[pr.kind] || pr.kind)));
     p.appendChild(el("h2", { class: "atlas-name" }, s.planTitle(pr.plan)));
-    var d = s.docs.get(pr.doc);
-    if (d) p.appendChild(el("p", { class: "atlas-doc" }, atlas.DOC_ZH + " " + pr.doc + ": " + d.title));
-    if (d && pr.lines && pr.lines.length) {
-      var where = pr.lines.map(function (r) { return r[0] === r[1] ? String(r[0]) : r[0] + "–" + r[1]; }).join(", ");
-      p.appendChild(el("p", { class: "atlas-doc atlas-source-lines" }, "原文 source: " + ((s.plans.get(pr.plan) || {}).cite || d.title) + " 第 " + where + " 行 line " + where));
-    }
+    var src = s.docTitle(pr.doc) + (pr.lines && pr.lines.length ? " 第" + s.linesOf(pr) + "行" : "");
+    p.appendChild(el("p", { class: "atlas-doc atlas-source-lines" }, "原文 source: " + src));
     var prh = s.headingOf(pr);
     if (prh.length) p.appendChild(el("p", { class: "atlas-heading" }, prh.join(" › ")));
     var body = el("div", { class: "atlas-prov-text" });

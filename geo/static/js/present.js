@@ -1,4 +1,4 @@
-/* Gansu plan atlas: presenter mode (issue 17).
+/* js/present.js: presenter mode (issue 17).
  *
  * A toolbar on the map: hide/show the side panel, fullscreen, step through the layout's
  * elements (also ← and →) with each element's defining quote as a caption, print (one A4

@@ -1,7 +1,7 @@
 /* js/router.js: deep links (#concept=ID, #unit=ADCODE, #provision=ID) and clicks on the map.
  *
- * Contract: atlas.router(s) reads s.map, s.baseGroups, s.unitAt, s.showConcept, s.showUnit,
- * s.showProvision; it sets
+ * Contract: atlas.router(s) reads s.map, s.pick, s.afterRoute (js/picker.js), s.showConcept,
+ * s.showUnit, s.showProvision; #concept=ID@ADCODE opens one member of ID; it sets
  *   s.go(kind, id)   open a panel through the URL hash (so Back works)
  *   s.route(fly)     open the panel the hash names; false when it names none
  * and sets body[data-route] to the kind shown.
@@ -17,16 +17,14 @@ atlas.router = function (s) {
     // ids are short: a hash of any length is cut before it is decoded or shown in the panel
     var raw = m[2].slice(0, 512), id;
     try { id = decodeURIComponent(raw); } catch (err) { id = raw; }
-    if (m[1] === "concept") s.showConcept(id, fly);
+    if (m[1] === "concept") s.showConcept(id.split("@")[0], fly, id.split("@")[1]);
     else if (m[1] === "unit") s.showUnit(id, fly);
     else s.showProvision(id, fly);
     document.body.setAttribute("data-route", m[1]);
+    if (s.afterRoute) s.afterRoute();
     return true;
   };
   window.addEventListener("hashchange", function () { s.route(true); });
-  // a click on the map that no element took opens the unit under it
-  s.map.on("click", function (ev) {
-    var u = s.unitAt(ev.latlng);
-    if (u && (u.level !== "context" || s.map.hasLayer(s.baseGroups.context))) s.go("unit", u.adcode);
-  });
+  // a click on the map that no element took opens the unit under it (and lists what else is there)
+  s.map.on("click", function (ev) { s.pick(ev.latlng); });
 };

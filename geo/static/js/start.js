@@ -11,7 +11,7 @@
  * and, once the texts (#atlas-texts, after the map's script) are parsed, s.readTexts() fills
  *   s.provisions, s.mentions, s.unitRefs (Maps) and model.unit_concepts (read by js/panel.js).
  */
-atlas.PARTS = ["units", "labels", "looks", "elements", "focus", "text", "panel", "router", "search", "tree", "legend"];
+atlas.PARTS = ["units", "labels", "looks", "elements", "focus", "text", "groups", "panel", "picker", "router", "search", "tree", "legend"];
 
 atlas.start = function (mapName) {
   var mark = atlas.mark, toMap = atlas.toMap;
@@ -46,6 +46,7 @@ atlas.start = function (mapName) {
     map.createPane(p[0]).style.zIndex = p[1];
   });
   map.getPane("atlas-labels").style.pointerEvents = "none";
+  L.control.scale({ imperial: false, metric: true }).addTo(map);  // metric only
   map.getPane("atlas-focus").style.pointerEvents = "none";
   atlas.PARTS.forEach(function (name) { atlas[name](s); });
   mark("units-built");

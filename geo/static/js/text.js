@@ -13,9 +13,25 @@ atlas.text = function (s) {
   s.headingOf = function (p) {
     return (p.h || []).map(function (i) { return String(s.model.headings[i]); });
   };
+  // plans and documents are named by their titles (and the document's number), never by
+  // their ids or files: 《title》（甘政办发〔2021〕93号）
+  s.docTitle = function (docId) {
+    var d = s.docs.get(docId);
+    if (!d) return DOC_ZH;
+    return "《" + d.title.replace(/^《|》$/g, "") + "》" + (d.number ? "（" + d.number + "）" : "");
+  };
   s.planTitle = function (plan) {
     var p = s.plans.get(plan);
-    return p ? p.title + " (" + DOC_ZH + " " + p.doc + ")" : plan;
+    return p ? "《" + p.title.replace(/^《|》$/g, "") + "》" : plan;
+  };
+  s.linesOf = function (pr) {
+    return (pr.lines || []).map(function (r) { return r[0] === r[1] ? String(r[0]) : r[0] + "–" + r[1]; }).join("、");
+  };
+  s.provisionName = function (pid) {
+    var p = s.provisions.get(pid);
+    if (!p) return pid;
+    var h = s.headingOf(p);
+    return s.planTitle(p.plan) + (h.length ? " › " + h[h.length - 1] : "");
   };
   s.linkTo = function (kind, id, label, cls) {
     return el("a", { href: "#" + kind + "=" + encodeURIComponent(id), class: cls || "" }, label);
@@ -45,11 +61,11 @@ atlas.text = function (s) {
     var li = el("li", { class: "atlas-prov" });
     if (!p) { li.appendChild(el("span", null, pid)); return li; }
     var head = el("div", { class: "atlas-prov-head" });
-    head.appendChild(s.linkTo("provision", pid, pid, "atlas-pid"));
-    head.appendChild(el("span", { class: "atlas-doc" }, " " + DOC_ZH + " " + p.doc + " · " + s.planTitle(p.plan).replace(/ \(.*$/, "")));
-    li.appendChild(head);
     var ph = s.headingOf(p);
-    if (ph.length) li.appendChild(el("div", { class: "atlas-heading" }, ph.join(" › ")));
+    head.appendChild(s.linkTo("provision", pid, ph.length ? ph[ph.length - 1] : "条文", "atlas-pid"));
+    head.appendChild(el("span", { class: "atlas-doc" }, " " + s.planTitle(p.plan)));
+    li.appendChild(head);
+    if (ph.length > 1) li.appendChild(el("div", { class: "atlas-heading" }, ph.slice(0, -1).join(" › ")));
     li.appendChild(s.textWithPlaces(p.text, s.mentions.get(pid), limit));
     return li;
   };
@@ -86,9 +102,13 @@ atlas.text = function (s) {
     var close = el("button", { type: "button", class: "atlas-close", "aria-label": "关闭 close" }, "×");
     close.addEventListener("click", function () {
       panel.hidden = true; s.focusLayer.clearLayers();
+      document.body.classList.remove("atlas-has-panel");
       history.replaceState(null, "", location.pathname + location.search);
     });
     panel.appendChild(close);
+    document.body.classList.add("atlas-has-panel");
+    // phone: the sheet grows and scrolls to the panel, so that a tap shows what it opened
+    if (window.innerWidth <= 720) setTimeout(function () { panel.scrollIntoView({ block: "start" }); }, 0);
     return panel;
   };
 };

@@ -1,4 +1,4 @@
-/* Gansu plan atlas: the plan texts, inflated after the first paint (issue 17).
+/* js/texts_gz.js: the plan texts, inflated after the first paint (issue 17).
  *
  * The page carries its plan texts (provisions, headings, mentions, unit references: the side
  * panel's and the search's data, most of a page's bytes) gzip-compressed and base64-encoded in

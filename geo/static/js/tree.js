@@ -41,7 +41,9 @@ atlas.tree = function (s) {
     var c = checkbox("", true, function (on) { s.setVisible(id, on); }, s.swatch(k));
     c.row.appendChild(el("a", { href: "#concept=" + encodeURIComponent(id), class: "atlas-tree-name" }, e.name));
     c.row.appendChild(el("small", null, " " + k.zh));
-    treeBoxes.set(id, c.box);
+    // an element with two parents (a 河西 circle) has a box under each: every box is synced
+    if (!treeBoxes.has(id)) treeBoxes.set(id, []);
+    treeBoxes.get(id).push(c.box);
     wrap.appendChild(c.row);
     e.parts.forEach(function (p) { if (elements.has(p)) wrap.appendChild(elementNode(p, 1)); });
     return wrap;
@@ -55,7 +57,9 @@ atlas.tree = function (s) {
   }
   s.syncTree = function () {
     groupBoxes.forEach(function (g) { tick(g.box, g.ids); });
-    treeBoxes.forEach(function (box, id) { tick(box, [id]); });
+    treeBoxes.forEach(function (boxes, id) { boxes.forEach(function (box) { tick(box, [id]); }); });
+    var pick = document.getElementById("atlas-layout-select");
+    if (pick) pick.value = s.layoutShown();
   };
   function basemapBox() {
     var bm = el("fieldset", { class: "atlas-basemaps" });
@@ -86,17 +90,37 @@ atlas.tree = function (s) {
     });
     return admin;
   }
+  // the layout whose elements are exactly the ones shown ("" when none is, "*" when all are)
+  s.layoutShown = function () {
+    var shown = Array.from(s.visible).filter(s.drawn).sort().join(",");
+    var all = [];
+    elements.forEach(function (e, id) { if (s.drawn(id)) all.push(id); });
+    if (shown === all.sort().join(",")) return "*";
+    var hit = "";
+    (model.layouts || []).forEach(function (lay, i) {
+      var ls = [];
+      lay.elements.forEach(function (id) { s.leaves(id).forEach(function (x) { ls.push(x); }); });
+      if (!hit && Array.from(new Set(ls)).sort().join(",") === shown) hit = String(i);
+    });
+    return hit;
+  };
+  s.showLayout = function (value) {
+    var lay = value === "*" ? { elements: s.drawOrder } : model.layouts[Number(value)];
+    if (!lay) return;
+    Array.from(s.visible).forEach(function (id) { s.setVisible(id, false); });
+    lay.elements.forEach(function (id) { if (elements.has(id)) s.setVisible(id, true); });
+    return lay;
+  };
   function layoutPick() {
     var lf = el("label", { class: "atlas-row atlas-layout-pick" });
-    lf.appendChild(el("span", null, "按布局 Show a layout: "));
+    lf.appendChild(el("span", null, "布局 Layout: "));
     var sel = el("select", { id: "atlas-layout-select" });
-    sel.appendChild(el("option", { value: "" }, "—"));
+    sel.appendChild(el("option", { value: "" }, "（自选图层 custom）"));
+    sel.appendChild(el("option", { value: "*" }, "全部图层 every layer"));
     model.layouts.forEach(function (lay, i) { sel.appendChild(el("option", { value: String(i) }, lay.name)); });
     sel.addEventListener("change", function () {
       if (sel.value === "") return;
-      var lay = model.layouts[Number(sel.value)];
-      Array.from(s.visible).forEach(function (id) { s.setVisible(id, false); });
-      lay.elements.forEach(function (id) { if (elements.has(id)) s.setVisible(id, true); });
+      var lay = s.showLayout(sel.value);
       var b = null;
       lay.elements.forEach(function (id) {
         s.leaves(id).forEach(function (leaf) { b = atlas.extendBounds(b, s.boundsOf(leaf)); });
@@ -126,7 +150,7 @@ atlas.tree = function (s) {
     var tree = document.getElementById("atlas-tree");
     tree.appendChild(basemapBox());
     tree.appendChild(adminBox());
-    if (model.layouts && model.layouts.length) tree.appendChild(layoutPick());
+    if (model.layouts && model.layouts.length) tree.parentNode.parentNode.insertBefore(layoutPick(), tree.parentNode);
     model.tree.forEach(function (g) { tree.appendChild(planBox(g)); });
     s.syncTree();
   };

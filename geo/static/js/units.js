@@ -11,7 +11,8 @@
  *   s.lod        the level of detail drawn (-1 full arcs, else an index into model.arc_lods)
  *   s.geoOf(u, level?)  a unit's polygons {t: "area", ll}; s.unitBounds(u); s.memberUnit(m, a)
  *   s.lodPolygon(u, style)  a polygon redrawn when the level of detail changes
- *   s.drawBorders(), s.drawContext(), s.setLod(level), s.lodFor(zoom), s.unitAt(latlng)
+ *   s.drawBorders(), s.drawContext(), s.setLod(level), s.lodFor(zoom), s.unitAt(latlng),
+ *   s.unitContains(u, latlng)
  */
 atlas.units = function (s) {
   var map = s.map, model = s.model, S = s.scale, extendBounds = atlas.extendBounds, tag = atlas.tag;
@@ -176,6 +177,10 @@ atlas.units = function (s) {
     var b = unitBounds(u);
     return b ? (b.getNorth() - b.getSouth()) * (b.getEast() - b.getWest()) : Infinity;
   }
+  s.unitContains = function (u, ll) {
+    if (!unitBounds(u) || !unitBounds(u).contains(ll) || !geoOf(u) || geoOf(u).t !== "area") return false;
+    return geoOf(u).ll.some(function (poly) { return poly.filter(function (r) { return inRing(r, ll); }).length % 2 === 1; });
+  };
   s.unitAt = function (ll) {
     var hit = null;
     // the neighbours' cities before their provinces: smallest extent first

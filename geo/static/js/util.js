@@ -15,6 +15,7 @@
  */
 atlas.LEVEL_ZH = { province: "省", prefecture: "市州", county: "县区", context: "周边" };
 atlas.DOC_ZH = "文件";
+atlas.KIND_ZH = { paragraph: "段落", item: "条目", box: "专栏", caption: "图题", table: "表格", heading: "标题" };
 
 atlas.el = function (tag, attrs, text) {
   var node = document.createElement(tag);
