@@ -443,7 +443,9 @@ def citation(corpus: Corpus, plan: str) -> str:
     >>> citation(read_corpus(), "lz")
     '《“十四五”兰州经济圈发展规划》（甘政办发〔2021〕93号）'
     """
-    p = corpus.plan(plan)
+    p = next((x for x in corpus.plans if x.id == plan), None)
+    if p is None:
+        p = corpus.plan(plan)  # raises the usual error naming the known plans
     doc = next((d for d in corpus.documents if d.id == p.document), None)
     title = p.title or (doc.title if doc else "") or p.id
     number = doc.number if doc else ""

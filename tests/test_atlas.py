@@ -771,7 +771,7 @@ def test_styles_tell_stated_inferred_and_partial_apart(built, browser):
     partial = attrs('path[data-id="lz_yihe_xinqu"][data-part="partial"]')
     # the legend shows the looks drawn, in kinds.toml's words
     legend = s.page.inner_text("#atlas-legend")
-    assert "明确 stated" in legend and "部分 · 明确" in legend and "原文明示" not in legend
+    assert "明确 stated" in legend and "部分 · 隐含" in legend and "原文明示" not in legend
     assert len(partial) == 2  # 永登县 and 皋兰县, hatched, never filled with colour
     assert all(p["fill"].startswith("url(#atlas-hatch-") and p["dash"] for p in partial)
     # 白银中心城区 is a city core inside 白银区: hatched too, never a whole fill
@@ -879,12 +879,16 @@ def test_page_script_is_put_together_from_small_parts_in_a_fixed_order():
 
 def test_unit_concepts_are_the_exported_concepts_column(lz_model, inputs):
     """The map's panel and the exported ``concepts`` column come from the same rules: each
-    unit lists every element its tags name, with the strongest membership of its levels."""
+    unit lists every element of the page its tags name, with the strongest membership of its
+    levels."""
     model = lz_model["unit_concepts"]
+    on_page = set(lz_model["elements"])
     tagged = inputs.tagged_units
     want: dict[str, dict[str, tuple[bool, bool]]] = {}
     for adcode, concepts in zip(tagged["adcode"], tagged["concepts"], strict=True):
         for t in json.loads(concepts):
+            if t["id"] not in on_page:
+                continue
             rank = (not t["partial"], t["via"] is None)
             old = want.setdefault(adcode, {}).get(t["id"])
             want[adcode][t["id"]] = max(rank, old) if old else rank
