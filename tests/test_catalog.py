@@ -446,6 +446,7 @@ def test_broken_catalog_reports_every_problem(tmp_path, gazetteer, corpus, level
         "兰州新区",  # … which include the right name
         "member 白银区: is at the wrong level: declared prefecture",
         "member 兰州新区: the gazetteer marks this place as part of a county",
+        "member 兰州新区: a place inside a unit is never a stated member",
         "unknown role 'boss'",
         "unknown basis 'guessed'",
         "is not found in provision lz-3.1-p1",
@@ -459,7 +460,7 @@ def test_broken_catalog_reports_every_problem(tmp_path, gazetteer, corpus, level
     ]
     for needle in expected:
         assert needle in text, needle
-    assert len(problems) == 13
+    assert len(problems) == 14
     assert all(p.startswith(("lz.toml: element ", "layouts.toml: layout ")) for p in problems)
     assert all("\n" not in p for p in problems)
     # no output: nothing written next to the broken catalog
@@ -475,7 +476,7 @@ def test_broken_toml_is_reported_with_the_rest(tmp_path, gazetteer, corpus, leve
     with pytest.raises(CatalogError) as info:
         read_catalog(root=tmp_path, gazetteer=gazetteer, corpus=corpus, units=levels)
     assert info.value.problems[0].startswith("hx.toml: is not valid TOML")
-    assert len(info.value.problems) == 1 + 11  # the TOML error and the 11 of lz.toml
+    assert len(info.value.problems) == 1 + 12  # the TOML error and the 12 of lz.toml
 
 
 def test_shipped_files_are_utf8_and_complete():
@@ -525,7 +526,7 @@ plan = "lz"
 kind = "core"
 members = [
   { name = "白银市", role = "core", basis = "stated", level = "prefecture" },
-  { name = "兰州新区", role = "core", basis = "stated", partial = true, site = "兰州新区" },
+  { name = "兰州新区", role = "core", basis = "implied", partial = true, site = "兰州新区" },
 ]
 quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
 
@@ -590,7 +591,7 @@ plan = "lz"
 kind = "core"
 members = [
   { name = "白银市", role = "core", basis = "inferred", level = "prefecture", partial = true },
-  { name = "兰州新区", role = "core", basis = "stated", partial = true, site = "兰州新区" },
+  { name = "兰州新区", role = "core", basis = "implied", partial = true, site = "兰州新区" },
 ]
 quotes = [{ text = "兰州新区、榆中生态创新城和白银中心城区", provision = "lz-3.1-p1" }]
 """
