@@ -77,15 +77,11 @@ HOSTILE_IDS: tuple[str, ...] = (
 #: Counties whose official full name no catalog file uses (members name them otherwise), so
 #: renaming them in a temporary root leaves the catalog valid.
 SPARE_COUNTIES: tuple[str, ...] = (
-    "620822",
-    "620823",
-    "621023",
     "621024",
     "621025",
     "621027",
-    "621121",
-    "621125",
-    "621126",
+    "622921",
+    "622922",
     "622924",
     "622925",
 )
