@@ -2,7 +2,7 @@
 
 :func:`layout_map` draws one layout the way the atlas page does (areas from their whole member
 units, partial members as dashed outlines, schematic lines and points), from the same records
-(:func:`geo.atlas.read_atlas_inputs`), with the side panel's information in each element's
+(:func:`geo.atlas.page_inputs`), with the side panel's information in each element's
 popup: kind, plan, members with their basis, the defining quotes with their provisions, and
 how many provisions mention it. Every text is HTML-escaped, and so are the characters a
 JavaScript template literal or a Jinja2 template would read (folium treats popup HTML as both).
@@ -23,6 +23,9 @@ from typing import Any
 
 import folium
 import shapely
+
+from geo.atlas import page_inputs
+from geo.inputs import Inputs, read_inputs
 
 __all__ = ["layout_map", "popup_html"]
 
@@ -100,8 +103,8 @@ def layout_map(
     layout_id
         A layout id of ``layers/concepts/layouts.toml`` (e.g. ``lz_yihe_liangji_sidai``).
     inputs
-        :func:`geo.atlas.read_atlas_inputs` (read from ``root`` when omitted; pass it to draw
-        several layouts without reading the data again).
+        :func:`geo.inputs.read_inputs` (or its :func:`geo.atlas.page_inputs`); read from
+        ``root`` when omitted (read once per data root either way).
     root
         Data root (default :func:`geo._paths.data_root`).
     tiles
@@ -118,9 +121,9 @@ def layout_map(
     geo.errors.UnknownNameError
         ``layout_id`` is not a layout of the catalog.
     """
-    from geo.atlas import read_atlas_inputs
-
-    data = dict(inputs) if inputs is not None else read_atlas_inputs(root=root)
+    if inputs is None:
+        inputs = read_inputs(root)
+    data = page_inputs(inputs) if isinstance(inputs, Inputs) else dict(inputs)
     catalog, units, geometry = data["catalog"], data["units"], data["geometry"]
     layout = catalog.layout(layout_id)
     names = {str(a): str(n) for a, n in zip(units["adcode"], units["name"], strict=True)}

@@ -9,12 +9,14 @@ import pytest
 from hostile import HOSTILE
 
 from geo import atlas
+from geo.inputs import read_inputs
 from geo.notebook import layout_map, popup_html
 
 
 @pytest.fixture(scope="module")
 def inputs():
-    return atlas.read_atlas_inputs()
+    """What the pages are drawn from (the inputs are read once per data root)."""
+    return atlas.page_inputs(read_inputs())
 
 
 def test_layout_map_draws_each_element_with_its_panel_information(inputs):
