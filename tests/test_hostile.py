@@ -419,7 +419,7 @@ def test_places_in_provision_text_are_buttons_with_text(hostile_build, browser):
     s.page.wait_for_selector(sel, timeout=10_000)
     buttons = s.page.eval_on_selector_all(sel, "es => es.map(e => e.textContent)")
     named = [n for n in h.units.values() if n in h.places_text]
-    assert len(named) >= 8  # most names survive the corpus (bare tags are dropped)
+    assert len(named) >= 5  # most of the 7 names survive the corpus (bare tags are dropped)
     for name in named:
         assert name in buttons, name
     for i in range(len(buttons)):

@@ -15,8 +15,10 @@ atlas.router = function (s) {
     var m = /^#(concept|unit|provision)=(.*)$/.exec(location.hash);
     if (!m) return false;
     // ids are short: a hash of any length is cut before it is decoded or shown in the panel
-    var raw = m[2].slice(0, 512), id;
-    try { id = decodeURIComponent(raw); } catch (err) { id = raw; }
+    var raw = m[2].slice(0, 512), id = raw;
+    for (var cut = 0; cut < 12; cut++) {  // a cut may split a %-escaped character: drop its rest
+      try { id = decodeURIComponent(raw.slice(0, raw.length - cut)); break; } catch (err) { id = raw; }
+    }
     if (m[1] === "concept") s.showConcept(id.split("@")[0], fly, id.split("@")[1]);
     else if (m[1] === "unit") s.showUnit(id, fly);
     else s.showProvision(id, fly);
