@@ -574,6 +574,6 @@ def test_a_huge_hash_is_cut_before_it_reaches_the_panel(hostile_build, browser):
     s = open_page(browser, out / f"{h.layout}.html")
     goto_hash(s, "#concept=" + "甘" * 100_000)
     text = panel_text(s)
-    assert "甘" * 100 in text  # the unknown id is still named, so the reader sees what came
+    assert "甘" * 50 in text  # the unknown id is still named (its first 512 encoded characters)
     assert len(text) < 5_000
     assert_clean(s)
