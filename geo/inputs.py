@@ -23,8 +23,8 @@ True
 
 from __future__ import annotations
 
-import functools
 import os
+from collections import OrderedDict
 from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import cached_property
@@ -175,7 +175,25 @@ def read_inputs(root: str | os.PathLike[str] | None = None) -> Inputs:
             f"data root '{folder}' does not exist; pass --root DIR (a copy of layers/) "
             f"or set ${ENV_VAR}"
         )
-    return _read(folder, _stamp(folder))
+    stamp = _stamp(folder)
+    kept = _KEPT.get(folder)
+    if kept is not None and kept[0] == stamp:
+        _KEPT.move_to_end(folder)
+        return kept[1]
+    inputs = _read(folder)
+    _KEPT[folder] = (stamp, inputs)
+    _KEPT.move_to_end(folder)
+    default = data_root()
+    others = [f for f in _KEPT if f != default]
+    for stale in others[: max(0, len(others) - _KEEP_OTHER_ROOTS)]:
+        del _KEPT[stale]
+    return inputs
+
+
+#: Inputs kept per data root (one entry per root, its latest state); the default root is
+#: never dropped, other roots are dropped least recently used first.
+_KEPT: OrderedDict[Path, tuple[tuple[tuple[str, int, int, int], ...], Inputs]] = OrderedDict()
+_KEEP_OTHER_ROOTS = 4
 
 
 def _stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
@@ -188,10 +206,9 @@ def _stamp(folder: Path) -> tuple[tuple[str, int, int, int], ...]:
     return tuple(out)
 
 
-@functools.lru_cache(maxsize=4)
-def _read(folder: Path, stamp: tuple[tuple[str, int, int, int], ...]) -> Inputs:
-    """Read the inputs under ``folder``; kept while no file under it changes (``stamp``), so
-    that commands run in one process (the tests, a notebook) read each data root once."""
+def _read(folder: Path) -> Inputs:
+    """Read the inputs under ``folder`` (kept by :func:`read_inputs` while no file under it
+    changes, so that commands run in one process, the tests, a notebook, read each root once)."""
     units = read_units(root=folder)
     context = read_context(root=folder)
     corpus = read_corpus(root=folder)

@@ -99,3 +99,15 @@ def test_a_changed_file_is_read_again(tmp_path, inputs):
     replace_file(root / "gazetteer.toml", text + "\n")
     again = read_inputs(root)
     assert again is not first and len(again.gazetteer.entries) == len(first.gazetteer.entries)
+
+
+def test_reading_other_roots_never_drops_the_default_root(inputs, tmp_path):
+    """The suite, a notebook or a server reads many roots; the project's own is kept."""
+    from geo import inputs as module
+
+    others = [link_root(tmp_path / str(i)) for i in range(module._KEEP_OTHER_ROOTS + 2)]
+    for root in others:
+        assert read_inputs(root) is read_inputs(root)
+    assert read_inputs() is inputs
+    assert others[0] not in module._KEPT  # the least recently used other root was dropped
+    assert others[-1] in module._KEPT
