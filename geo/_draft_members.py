@@ -11,7 +11,7 @@ import re
 from geo._draft_define import _Item, _sentences
 from geo._draft_records import DraftMember
 from geo._draft_vocab import Vocabulary
-from geo.gazetteer import Gazetteer
+from geo.gazetteer import Gazetteer, Unit
 from geo.links import Mention, find_mentions
 
 # --- members ---------------------------------------------------------------------------------
@@ -72,8 +72,31 @@ def _members(
                 m.kind, "a named group"
             )
             notes.append(f"{m.matched} is {kind_word}: read as {'、'.join(names)}")
+            twin = m.kind == "combined" and any(after.startswith(w) for w in vocab.twin_words)
             for a in m.adcodes:
                 unit = gazetteer.units[a]
+                seats = _seats(unit.name, gazetteer, vocab) if twin else []
+                if seats:  # 酒嘉双城: the two cities, not the two prefectures
+                    notes.append(
+                        f"{unit.name} in {m.matched}{after[:2]} is its city: "
+                        + "、".join(s.name for s in seats)
+                    )
+                    for s in seats:
+                        if s.name not in seen:
+                            seen.add(s.name)
+                            out.append(
+                                DraftMember(
+                                    s.name,
+                                    (s.adcode,),
+                                    "county",
+                                    role,
+                                    False,
+                                    item.quote,
+                                    item.provision,
+                                    via=f"{unit.name} (city)",
+                                )
+                            )
+                    continue
                 if unit.name in seen:
                     continue
                 seen.add(unit.name)
@@ -103,9 +126,27 @@ def _members(
         if word_partial:
             notes.append(f"{said} is part of {name}: partial, never filled")
         elif cities and not point and level == "prefecture" and m.kind in ("short", "unit"):
+            notes.append(f"{m.matched} in a list of cities is its city, not the whole prefecture")
+            seats = _seats(name, gazetteer, vocab)
+            if seats:
+                for s in seats:
+                    if s.name not in seen:
+                        seen.add(s.name)
+                        out.append(
+                            DraftMember(
+                                s.name,
+                                (s.adcode,),
+                                "county",
+                                role,
+                                False,
+                                item.quote,
+                                item.provision,
+                                via=f"{m.matched} (city)",
+                            )
+                        )
+                continue
             partial = True
             via = f"{m.matched} (city)"
-            notes.append(f"{m.matched} in a list of cities is its city, not the whole prefecture")
         if m.partial and not units:
             continue
         out.append(
@@ -139,50 +180,125 @@ def _members(
 
 
 def _nodes(
-    members: list[DraftMember], item: _Item, gazetteer: Gazetteer, vocab: Vocabulary, role: str
+    members: list[DraftMember],
+    item: _Item,
+    gazetteer: Gazetteer,
+    vocab: Vocabulary,
+    role: str,
+    *,
+    line: bool = True,
 ) -> tuple[list[DraftMember], list[str]]:
-    """A line's nodes: where the paragraph after a belt's name names counties of a prefecture
-    the name stands for (兰白 → 白银市; 以靖远县、白银区、平川区协同发展为重点), the line runs
-    through those counties, not the whole prefecture."""
-    first = _sentences(item.body)[:2]
+    """The counties the paragraph after an element's name makes it concrete with.
+
+    Where the paragraph that opens with the name names counties of a prefecture the name
+    stands for, the element is those counties, not the whole prefecture: a line runs through
+    them (兰白 → 白银市; 以靖远县、白银区、平川区协同发展为重点: its first two sentences), an area
+    is made of them (平庆组团。以平凉崆峒区和庆阳西峰区为核心…: its first sentence). A county
+    followed by a partial word (城区), or listed with 、 before one that is (金川、凉州城区),
+    is partial.
+    """
+    first = _sentences(item.body)[: 2 if line else 1]
     text = item.body[: first[-1][1]] if first else ""
     if not text:
         return members, []
-    counties: dict[str, list[Mention]] = {}
-    for m in find_mentions(text, gazetteer):
+    counties: dict[str, list[tuple[Mention, str]]] = {}
+    found = find_mentions(text, gazetteer)
+    for n, m in enumerate(found):
+        word = _partial_word(text, found, n, vocab)
         for a in m.adcodes:
             unit = gazetteer.units.get(a)
             if unit is not None and unit.level == "county" and len(m.adcodes) == 1:
-                counties.setdefault(unit.parent, []).append(m)
+                counties.setdefault(unit.parent, []).append((m, word))
     out: list[DraftMember] = []
     notes: list[str] = []
     quote = item.quote + text
+    what = "the line runs through" if line else "the text makes it"
     for mem in members:
         named = counties.get(mem.adcodes[0]) if len(mem.adcodes) == 1 else None
         if mem.level != "prefecture" or not named:
             out.append(mem)
             continue
-        names = [gazetteer.units[m.adcodes[0]].name for m in named]
+        names = [gazetteer.units[m.adcodes[0]].name for m, _ in named]
         notes.append(
-            f"{mem.name}: the line runs through the counties the text names: "
-            + "、".join(dict.fromkeys(names))
+            f"{mem.name}: {what} the counties the text names: " + "、".join(dict.fromkeys(names))
         )
-        for m in named:
+        for m, word in named:
             unit = gazetteer.units[m.adcodes[0]]
             if any(o.name == unit.name for o in out):
                 continue
+            if word:
+                notes.append(f"{m.matched}{word} is part of {unit.name}: partial, never filled")
             out.append(
                 DraftMember(
                     unit.name,
                     (unit.adcode,),
                     "county",
                     role,
-                    False,
+                    bool(word),
                     quote,
                     item.provision,
                     via=mem.via,
                 )
             )
+    return out, notes
+
+
+def _partial_word(text: str, found: list[Mention], n: int, vocab: Vocabulary) -> str:
+    """The partial word after mention ``n``, or after the last of the 、-list it opens."""
+    while True:
+        after = text[found[n].end :]
+        word = next((w for w in vocab.partial_words if after.startswith(w)), "")
+        if word or n + 1 >= len(found) or text[found[n].end : found[n + 1].start] != "、":
+            return word
+        n += 1
+
+
+def _seats(name: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Unit]:
+    """The units of a prefecture's city proper (``[seats]`` of drafting.toml), if known."""
+    out = []
+    for seat in vocab.seats.get(name, ()):
+        if seat in gazetteer:
+            out += [
+                gazetteer.units[a] for a in gazetteer.lookup(seat).adcodes if a in gazetteer.units
+            ]
+    return out
+
+
+def as_cities(
+    members: list[DraftMember], gazetteer: Gazetteer, vocab: Vocabulary
+) -> tuple[list[DraftMember], list[str]]:
+    """Prefectures a line runs through are its nodes, and a node is a city: each whole
+    prefecture named on a line is read as its city proper (``[seats]``)."""
+    out: list[DraftMember] = []
+    notes: list[str] = []
+    names = {m.name for m in members}
+    for mem in members:
+        seats = (
+            _seats(mem.name, gazetteer, vocab)
+            if mem.level == "prefecture" and not mem.partial and len(mem.adcodes) == 1
+            else []
+        )
+        if not seats:
+            out.append(mem)
+            continue
+        notes.append(
+            f"{mem.name} as a node of a line is its city: " + "、".join(s.name for s in seats)
+        )
+        for s in seats:
+            if s.name not in names:
+                names.add(s.name)
+                out.append(
+                    DraftMember(
+                        s.name,
+                        (s.adcode,),
+                        "county",
+                        mem.role,
+                        False,
+                        mem.quote,
+                        mem.provision,
+                        via=f"{mem.name} (city)",
+                    )
+                )
     return out, notes
 
 

@@ -7,7 +7,7 @@ import os
 import re
 import tomllib
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from geo._paths import data_root
 from geo.errors import DataError
@@ -46,6 +46,10 @@ class Vocabulary:
     lead_words: tuple[str, ...]
     counted_kinds: tuple[str, ...] = ("zone",)
     verbs: tuple[str, ...] = ()
+    seats: Mapping[str, tuple[str, ...]] = field(default_factory=dict)
+    twin_words: tuple[str, ...] = ()
+    node_kinds: tuple[str, ...] = ()
+    reach_kinds: tuple[str, ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -139,6 +143,10 @@ def _read_vocabulary(path: str) -> Vocabulary:
             lead_words=tuple(sorted(raw.get("lead_words", ()), key=len, reverse=True)),
             counted_kinds=tuple(raw.get("counted_kinds", ("zone",))),
             verbs=tuple(raw.get("verbs", ())),
+            seats={str(k): tuple(v) for k, v in raw.get("seats", {}).items()},
+            twin_words=tuple(raw.get("twin_words", ())),
+            node_kinds=tuple(raw.get("node_kinds", ())),
+            reach_kinds=tuple(raw.get("reach_kinds", ())),
             path=path,
         )
     except KeyError as exc:

@@ -56,7 +56,7 @@ __all__ = [
     "write_draft",
 ]
 from geo._draft_define import _define_part, _fits, _Item, _quoted_index
-from geo._draft_members import _members, _nodes
+from geo._draft_members import _members, _nodes, as_cities
 from geo._draft_records import Draft, DraftElement, DraftMember, Slogan
 from geo._draft_slogans import _Hit, _noun_kind, _noun_phrase, find_slogans
 from geo._draft_vocab import Vocabulary, _norm, read_vocabulary
@@ -121,12 +121,24 @@ class _Builder:
         self.order.append(el.id)
         return el.id
 
+    def _of_cities(self, name: str, kind: str) -> bool:
+        """An area named by a combined name of cities (平庆组团, 酒嘉一体化), not one that
+        reaches beyond its core (a circle, ``reach_kinds``): the districts its paragraph
+        names are the element."""
+        return kind not in self.vocab.reach_kinds and any(
+            m.kind == "combined" for m in find_mentions(name, self.gaz)
+        )
+
     def element_from(self, item: _Item, *, eid: str, kind: str, parent: str) -> DraftElement:
         point = self.geometry(kind) == "point"
         role = _ROLE.get(kind, "member")
         members, notes = _members(item, self.gaz, self.vocab, role, point=point)
-        if self.geometry(kind) == "line" and item.body:
-            members, more = _nodes(members, item, self.gaz, self.vocab, role)
+        line = self.geometry(kind) == "line"
+        if item.body and (line or self._of_cities(item.name, kind)):
+            members, more = _nodes(members, item, self.gaz, self.vocab, role, line=line)
+            notes += more
+        if kind in self.vocab.node_kinds:
+            members, more = as_cities(members, self.gaz, self.vocab)
             notes += more
         path: tuple[str, ...] = ()
         if self.geometry(kind) == "line" and len([m for m in members if m.adcodes]) >= 2:
