@@ -111,13 +111,31 @@ def _enumeration_items(
             if (kind or not want_kind) and "为" not in name:
                 items.append(_Item(name, places, clause.strip(), prov.id, kind))
             continue
+        waiting: list[str] = []  # names before the one that carries the shared head
         for piece in _split_names(clause, gazetteer):
             name = _strip_lead(piece, vocab)
             name = re.sub(r"等$", "", name)
             kind = vocab.kind_of_name(name)
-            if kind and 3 <= len(name) <= 30 and "“" not in piece and "为" not in name:
+            if "“" in piece or "为" in name:
+                waiting = []
+                continue
+            if not kind:
+                if 2 <= len(name) <= 16:
+                    waiting.append(name)
+                continue
+            if 3 <= len(name) <= 30:
+                head = _shared_head(name, vocab)
+                for w in waiting if head else ():
+                    # A、B和C生态安全屏障: the head names every piece of the list
+                    items.append(_Item(w + head, w, piece.strip(), prov.id, kind))
                 items.append(_Item(name, name, piece.strip(), prov.id, kind))
+            waiting = []
     return items
+
+
+def _shared_head(name: str, vocab: Vocabulary) -> str:
+    """The head noun a list shares with its last name (…黄土高原生态安全屏障 → 生态安全屏障)."""
+    return next((h for h in vocab.shared_heads if name.endswith(h) and len(name) > len(h)), "")
 
 
 def _definition_items(text: str, prov: Provision, kind: str, gazetteer: Gazetteer) -> list[_Item]:
@@ -212,6 +230,8 @@ def _define_part(
                 continue
             prov = provs[i]
             text = prov.text
+            if vocab.negative(text, qs, qe):  # “一带”与“一路”: not this slogan's part
+                continue
             rest = text[qe:]
             # 1. “一核”是指…
             definer = next((d for d in vocab.definers if rest.startswith(d)), None)
@@ -236,7 +256,7 @@ def _define_part(
                         )
             # 1b. a paragraph that opens with the part: “一圈”。建设由A、B组成的天水都市圈…
             elif qs == 0 and rest.startswith("。"):
-                items.append(_opening_item(rest[1:], prov, kind, label, vocab))
+                items.append(_opening_item(rest[1:], prov, kind, label, vocab, gazetteer))
             # 1c. named zones before the quoted part in its sentence: …形成“两区”联动
             elif prov.kind != "heading":
                 sent = next(s for s in _sentences(text) if s[0] <= qs < s[1])
@@ -291,6 +311,16 @@ def _define_part(
         sent = next((s for s in _sentences(text) if s[0] <= h.start < s[1]), (0, len(text)))
         before = text[sent[0] : h.start].rstrip("“（(")
         if h.counted:
+            listed = re.match(rf"”?[，：:]?(?:{definers})", after)
+            if listed:  # 五大旅游目的地，即A、B、C…: the list after the group
+                stretch = re.split(r"[。；]", after[listed.end() :])[0]
+                quote = text[h.start : h.end + listed.end() + len(stretch)]
+                for piece in _split_names(stretch, gazetteer):
+                    nm = re.sub(r"等$", "", _strip_lead(piece, vocab))
+                    if 2 <= len(nm) <= 30:
+                        found.append(_Item(nm, nm, quote, h.provision.id, vocab.kind_of_name(nm)))
+                if found:
+                    break
             raw_tail = re.split(r"[，。；：]", before)[-1]
             quote = text[h.start - len(raw_tail) : h.end]
             tail = re.sub(r"等$", "", raw_tail)
@@ -328,8 +358,12 @@ def _define_part(
     return _dedupe(found)
 
 
-def _opening_item(body: str, prov: Provision, kind: str, label: str, vocab: Vocabulary) -> _Item:
-    """The element of a paragraph that opens with its part (“一圈”。…)."""
+def _opening_item(
+    body: str, prov: Provision, kind: str, label: str, vocab: Vocabulary, gazetteer: Gazetteer
+) -> _Item:
+    """The element of a paragraph that opens with its part (“一圈”。…): the members of its
+    由…组成的 or 以…为主的 clause, else of its first sentence, else (when that names no
+    place) of the sentences of the paragraph that do."""
     m = re.search(r"由(.+?)(?:等)?(?:组成|构成)的([^，。；]{2,24})", body)
     cl = m.groups() if m else None
     sentence = body[: _sentences(body)[0][1]] if body else ""
@@ -341,6 +375,10 @@ def _opening_item(body: str, prov: Provision, kind: str, label: str, vocab: Voca
     if cl:
         name = _strip_lead(cl[1], vocab)
         return _Item(name, cl[0], body[: body.find(cl[1]) + len(cl[1])], prov.id, kind, label=label)
+    if not find_mentions(sentence, gazetteer):  # “多增长极”。依托…。重点增强平凉、庆阳…
+        named = [body[a:b] for a, b in _sentences(body) if find_mentions(body[a:b], gazetteer)]
+        if named:  # the paragraph's sentences that name places
+            return _Item(label, "".join(named), "…".join(named), prov.id, kind, label=label)
     return _Item(label, sentence, sentence, prov.id, kind, label=label)
 
 

@@ -265,17 +265,27 @@ def _seats(name: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Unit]:
 
 
 def as_cities(
-    members: list[DraftMember], gazetteer: Gazetteer, vocab: Vocabulary
+    members: list[DraftMember], places: str, gazetteer: Gazetteer, vocab: Vocabulary
 ) -> tuple[list[DraftMember], list[str]]:
-    """Prefectures a line runs through are its nodes, and a node is a city: each whole
-    prefecture named on a line is read as its city proper (``[seats]``)."""
+    """The nodes of a route or the growth poles are cities: each whole prefecture named by
+    its short name in ``places`` (以兰州、白银为节点; not 定西市 or 临夏州, which name the
+    unit) is read as its city proper (``[seats]``)."""
     out: list[DraftMember] = []
     notes: list[str] = []
     names = {m.name for m in members}
+    short = {
+        a
+        for m in find_mentions(places, gazetteer)
+        if not m.matched.endswith(tuple(vocab.unit_ends))
+        for a in m.adcodes
+    }
     for mem in members:
         seats = (
             _seats(mem.name, gazetteer, vocab)
-            if mem.level == "prefecture" and not mem.partial and len(mem.adcodes) == 1
+            if mem.level == "prefecture"
+            and not mem.partial
+            and len(mem.adcodes) == 1
+            and mem.adcodes[0] in short
             else []
         )
         if not seats:

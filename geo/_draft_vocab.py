@@ -50,6 +50,8 @@ class Vocabulary:
     twin_words: tuple[str, ...] = ()
     node_kinds: tuple[str, ...] = ()
     reach_kinds: tuple[str, ...] = ()
+    shared_heads: tuple[str, ...] = ()
+    unit_ends: tuple[str, ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -147,6 +149,8 @@ def _read_vocabulary(path: str) -> Vocabulary:
             twin_words=tuple(raw.get("twin_words", ())),
             node_kinds=tuple(raw.get("node_kinds", ())),
             reach_kinds=tuple(raw.get("reach_kinds", ())),
+            shared_heads=tuple(sorted(raw.get("shared_heads", ()), key=len, reverse=True)),
+            unit_ends=tuple(raw.get("unit_ends", ())),
             path=path,
         )
     except KeyError as exc:

@@ -138,7 +138,7 @@ class _Builder:
             members, more = _nodes(members, item, self.gaz, self.vocab, role, line=line)
             notes += more
         if kind in self.vocab.node_kinds:
-            members, more = as_cities(members, self.gaz, self.vocab)
+            members, more = as_cities(members, item.places, self.gaz, self.vocab)
             notes += more
         path: tuple[str, ...] = ()
         if self.geometry(kind) == "line" and len([m for m in members if m.adcodes]) >= 2:
