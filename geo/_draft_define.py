@@ -90,7 +90,12 @@ def _split_names(text: str, gazetteer: Gazetteer) -> list[str]:
     inside = {k for m in find_mentions(text, gazetteer) for k in range(m.start, m.end)}
     out, start = [], 0
     for k, ch in enumerate(text):
-        if ch == "、" or (ch in "和及与" and k > start and k not in inside):
+        if k < start:
+            continue
+        if text.startswith("以及", k) and k not in inside:  # A以及B: one separator
+            out.append(text[start:k])
+            start = k + 2
+        elif ch == "、" or (ch in "和及与" and k > start and k not in inside):
             out.append(text[start:k])
             start = k + 1
     out.append(text[start:])
@@ -376,9 +381,11 @@ def _opening_item(
         name = _strip_lead(cl[1], vocab)
         return _Item(name, cl[0], body[: body.find(cl[1]) + len(cl[1])], prov.id, kind, label=label)
     if not find_mentions(sentence, gazetteer):  # “多增长极”。依托…。重点增强平凉、庆阳…
-        named = [body[a:b] for a, b in _sentences(body) if find_mentions(body[a:b], gazetteer)]
-        if named:  # the paragraph's sentences that name places
-            return _Item(label, "".join(named), "…".join(named), prov.id, kind, label=label)
+        named = [(a, b) for a, b in _sentences(body) if find_mentions(body[a:b], gazetteer)]
+        if named:  # the paragraph's sentences that name places (quoted verbatim, as a stretch)
+            text = "".join(body[a:b] for a, b in named)
+            stretch = body[named[0][0] : named[-1][1]]
+            return _Item(label, text, stretch, prov.id, kind, label=label)
     return _Item(label, sentence, sentence, prov.id, kind, label=label)
 
 

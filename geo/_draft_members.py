@@ -7,6 +7,7 @@ list of cities read as its city, places outside Gansu kept as named outside memb
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from geo._draft_define import _Item, _sentences
 from geo._draft_records import DraftMember
@@ -201,7 +202,7 @@ def _nodes(
     text = item.body[: first[-1][1]] if first else ""
     if not text:
         return members, []
-    counties: dict[str, list[tuple[Mention, str]]] = {}
+    counties: dict[str, list[tuple[Any, ...]]] = {}
     found = find_mentions(text, gazetteer)
     for n, m in enumerate(found):
         word = _partial_word(text, found, n, vocab)
@@ -209,6 +210,9 @@ def _nodes(
             unit = gazetteer.units.get(a)
             if unit is not None and unit.level == "county" and len(m.adcodes) == 1:
                 counties.setdefault(unit.parent, []).append((m, word))
+            elif unit is not None and unit.level == "prefecture" and word in vocab.city_words:
+                for seat in _seats(unit.name, gazetteer, vocab):  # 白银城区: its city proper
+                    counties.setdefault(a, []).append((m, word, seat))
     out: list[DraftMember] = []
     notes: list[str] = []
     quote = item.quote + text
@@ -218,12 +222,14 @@ def _nodes(
         if mem.level != "prefecture" or not named:
             out.append(mem)
             continue
-        names = [gazetteer.units[m.adcodes[0]].name for m, _ in named]
+        names = [
+            seat[0].name if seat else gazetteer.units[m.adcodes[0]].name for m, _, *seat in named
+        ]
         notes.append(
             f"{mem.name}: {what} the counties the text names: " + "、".join(dict.fromkeys(names))
         )
-        for m, word in named:
-            unit = gazetteer.units[m.adcodes[0]]
+        for m, word, *seat in named:
+            unit = seat[0] if seat else gazetteer.units[m.adcodes[0]]
             if any(o.name == unit.name for o in out):
                 continue
             if word:
@@ -292,7 +298,8 @@ def as_cities(
             out.append(mem)
             continue
         notes.append(
-            f"{mem.name} as a node of a line is its city: " + "、".join(s.name for s in seats)
+            f"{mem.name} as a node (a stop of a route, a growth pole) is its city: "
+            + "、".join(s.name for s in seats)
         )
         for s in seats:
             if s.name not in names:

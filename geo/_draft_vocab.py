@@ -52,6 +52,7 @@ class Vocabulary:
     reach_kinds: tuple[str, ...] = ()
     shared_heads: tuple[str, ...] = ()
     unit_ends: tuple[str, ...] = ()
+    layout_words: tuple[str, ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -151,6 +152,7 @@ def _read_vocabulary(path: str) -> Vocabulary:
             reach_kinds=tuple(raw.get("reach_kinds", ())),
             shared_heads=tuple(sorted(raw.get("shared_heads", ()), key=len, reverse=True)),
             unit_ends=tuple(raw.get("unit_ends", ())),
+            layout_words=tuple(raw.get("layout_words", ())),
             path=path,
         )
     except KeyError as exc:

@@ -55,7 +55,7 @@ __all__ = [
     "read_vocabulary",
     "write_draft",
 ]
-from geo._draft_define import _define_part, _fits, _Item, _quoted_index
+from geo._draft_define import _define_part, _fits, _Item, _quoted_index, _run_items, _section
 from geo._draft_members import _members, _nodes, as_cities
 from geo._draft_records import Draft, DraftElement, DraftMember, Slogan
 from geo._draft_slogans import _Hit, _noun_kind, _noun_phrase, find_slogans
@@ -363,6 +363,7 @@ def draft_plan(
                 b.order.index(f"{sid}_1") if f"{sid}_1" in b.order else len(b.order), sid
             )
         slogans.append(Slogan(sid, first.text, plan_id, first.units, first.provision.id, defined))
+    slogans += _heading_layouts(provs, b, {h.provision.id for h in hits})
     elements = tuple(b.elements[i] for i in dict.fromkeys(b.order) if i in b.elements)
     return Draft(plan_id, tuple(slogans), elements, dict(b.links))
 
@@ -390,6 +391,41 @@ def _scope(provs: list[Provision], b: _Builder) -> None:
                 b.elements[el.id] = el
                 b.order.append(el.id)
                 return
+
+
+def _heading_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -> list[Slogan]:
+    """Layouts without a slogan: a section headed by a layout word (三、发展布局) whose
+    paragraphs open with a named region or place (陇东南地区。…), one element each."""
+    out: list[Slogan] = []
+    for i, head in enumerate(provs):
+        if head.kind != "heading" or not any(w in head.text for w in b.vocab.layout_words):
+            continue
+        section = _section(provs, i)
+        if head.id in slogan_provs or any(p.id in slogan_provs for p in section):
+            continue  # a slogan's own section: drafted with the slogan
+        run = [it for it in _run_items(section, b.vocab) if find_mentions(it.name, b.gaz)]
+        if len(run) < 2:
+            continue
+        sid = f"{b.plan}_draft_h{len(out) + 1}"
+        children = []
+        for k, it in enumerate(run, start=1):
+            kind = it.kind or "zone"
+            children.append(b.add(b.element_from(it, eid=f"{sid}_{k}", kind=kind, parent=sid)))
+        label = head.text.strip()
+        b.elements[sid] = DraftElement(
+            id=sid,
+            name=label,
+            plan=b.plan,
+            kind="zone",
+            label=label,
+            members=(),
+            quotes=((label, head.id),),
+            parts=tuple(children),
+            notes=("a layout without a slogan: one element per paragraph of its section",),
+        )
+        b.order.insert(b.order.index(f"{sid}_1") if f"{sid}_1" in b.order else len(b.order), sid)
+        out.append(Slogan(sid, label, b.plan, (), head.id, True))
+    return out
 
 
 def _read_kinds(root: str | os.PathLike[str] | None) -> dict[str, Any]:
