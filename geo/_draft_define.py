@@ -129,7 +129,8 @@ def _enumeration_items(
                     waiting.append(name)
                 continue
             if 3 <= len(name) <= 30:
-                head = _shared_head(name, vocab)
+                # only a plain name shares its head (not …等组成的天水都市圈)
+                head = "" if re.search(r"的|组成|构成", name) else _shared_head(name, vocab)
                 for w in waiting if head else ():
                     # A、B和C生态安全屏障: the head names every piece of the list
                     items.append(_Item(w + head, w, piece.strip(), prov.id, kind))
