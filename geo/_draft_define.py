@@ -144,6 +144,34 @@ def _shared_head(name: str, vocab: Vocabulary) -> str:
     return next((h for h in vocab.shared_heads if name.endswith(h) and len(name) > len(h)), "")
 
 
+def _place_items(
+    stretch: str, prov: Provision, kind: str, vocab: Vocabulary, gazetteer: Gazetteer
+) -> list[_Item]:
+    """Places listed before a part of points (多点, 多极), one item each; a list closed by a
+    town word (等一批特色小城镇) names the towns of those places: partial."""
+    clauses = re.split(r"[，；：,;]", stretch)
+    for clause in clauses[-2:][::-1]:  # the list right before, or one clause before (…，作为)
+        found = [
+            m
+            for m in find_mentions(clause, gazetteer)
+            if m.kind in ("unit", "short", "former")
+            and all(
+                a in gazetteer.units and gazetteer.units[a].level in ("prefecture", "county")
+                for a in m.adcodes
+            )
+        ]
+        if len(found) >= 2 and "、" in clause:
+            stretch = clause
+            break
+    else:
+        return []
+    tail = stretch[found[-1].end :]
+    town = next((w for w in vocab.town_words if w in tail), "")
+    end = stretch.find(town, found[-1].end) + len(town) if town else found[-1].end
+    quote = stretch[found[0].start : end]
+    return [_Item(m.matched, m.matched + town, quote, prov.id, kind) for m in found]
+
+
 def _definition_items(text: str, prov: Provision, kind: str, gazetteer: Gazetteer) -> list[_Item]:
     """Named things after a definer (“一核”是指A、B和C在内的…): one item each."""
     body = re.split(
@@ -266,10 +294,16 @@ def _define_part(
             # 1c. named zones before the quoted part in its sentence: …形成“两区”联动
             elif prov.kind != "heading":
                 sent = next(s for s in _sentences(text) if s[0] <= qs < s[1])
-                for it in _enumeration_items(text[sent[0] : qs], prov, vocab, gazetteer):
-                    if _fits(it.kind, kind):
-                        it.label = label
-                        items.append(it)
+                got = [
+                    it
+                    for it in _enumeration_items(text[sent[0] : qs], prov, vocab, gazetteer)
+                    if _fits(it.kind, kind)
+                ]
+                if not got and kind in vocab.place_kinds:  # 培育民乐、临泽等城镇，作为“多点”
+                    got = _place_items(text[sent[0] : qs], prov, kind, vocab, gazetteer)
+                for it in got:
+                    it.label = label
+                    items.append(it)
     if items:
         return _dedupe(items)
     definers = "|".join(re.escape(d) for d in vocab.definers)

@@ -50,6 +50,8 @@ class Vocabulary:
     twin_words: tuple[str, ...] = ()
     node_kinds: tuple[str, ...] = ()
     reach_kinds: tuple[str, ...] = ()
+    place_kinds: tuple[str, ...] = ()
+    town_words: tuple[str, ...] = ()
     shared_heads: tuple[str, ...] = ()
     unit_ends: tuple[str, ...] = ()
     layout_words: tuple[str, ...] = ()
@@ -150,6 +152,8 @@ def _read_vocabulary(path: str) -> Vocabulary:
             twin_words=tuple(raw.get("twin_words", ())),
             node_kinds=tuple(raw.get("node_kinds", ())),
             reach_kinds=tuple(raw.get("reach_kinds", ())),
+            place_kinds=tuple(raw.get("place_kinds", ())),
+            town_words=tuple(sorted(raw.get("town_words", ()), key=len, reverse=True)),
             shared_heads=tuple(sorted(raw.get("shared_heads", ()), key=len, reverse=True)),
             unit_ends=tuple(raw.get("unit_ends", ())),
             layout_words=tuple(raw.get("layout_words", ())),
