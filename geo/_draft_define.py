@@ -355,10 +355,7 @@ def _define_part(
             if listed:  # 五大旅游目的地，即A、B、C…: the list after the group
                 stretch = re.split(r"[。；]", after[listed.end() :])[0]
                 quote = text[h.start : h.end + listed.end() + len(stretch)]
-                for piece in _split_names(stretch, gazetteer):
-                    nm = re.sub(r"等$", "", _strip_lead(piece, vocab))
-                    if 2 <= len(nm) <= 30:
-                        found.append(_Item(nm, nm, quote, h.provision.id, vocab.kind_of_name(nm)))
+                found += _named_items(stretch, quote, h.provision.id, vocab, gazetteer)
                 if found:
                     break
             raw_tail = re.split(r"[，。；：]", before)[-1]
@@ -369,19 +366,10 @@ def _define_part(
             )
             body = tail[verb_cut:] if verb_cut < len(tail) else tail
             if "、" in body or "和" in body:
-                for piece in _split_names(body, gazetteer):
-                    nm = _strip_lead(piece, vocab)
-                    if 2 <= len(nm) <= 20:
-                        found.append(
-                            _Item(
-                                nm,
-                                nm,
-                                quote,
-                                h.provision.id,
-                                vocab.kind_of_name(nm),
-                                cities="城市" in text[h.start : h.end + 4],
-                            )
-                        )
+                cities = "城市" in text[h.start : h.end + 4]
+                found += _named_items(
+                    body, quote, h.provision.id, vocab, gazetteer, longest=20, cities=cities
+                )
             if found:
                 break
             continue
@@ -396,6 +384,25 @@ def _define_part(
         if found:
             break
     return _dedupe(found)
+
+
+def _named_items(
+    text: str,
+    quote: str,
+    provision: str,
+    vocab: Vocabulary,
+    gazetteer: Gazetteer,
+    *,
+    longest: int = 30,
+    cities: bool = False,
+) -> list[_Item]:
+    """One item per name of a list (A、B和C等), each with the list's quote."""
+    out = []
+    for piece in _split_names(text, gazetteer):
+        nm = re.sub(r"等$", "", _strip_lead(piece, vocab))
+        if 2 <= len(nm) <= longest:
+            out.append(_Item(nm, nm, quote, provision, vocab.kind_of_name(nm), cities=cities))
+    return out
 
 
 def _opening_item(

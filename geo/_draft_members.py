@@ -82,21 +82,9 @@ def _members(
                         f"{unit.name} in {m.matched}{after[:2]} is its city: "
                         + "、".join(s.name for s in seats)
                     )
-                    for s in seats:
-                        if s.name not in seen:
-                            seen.add(s.name)
-                            out.append(
-                                DraftMember(
-                                    s.name,
-                                    (s.adcode,),
-                                    "county",
-                                    role,
-                                    False,
-                                    item.quote,
-                                    item.provision,
-                                    via=f"{unit.name} (city)",
-                                )
-                            )
+                    out += _city_members(
+                        seats, seen, role, item.quote, item.provision, f"{unit.name} (city)"
+                    )
                     continue
                 if unit.name in seen:
                     continue
@@ -130,21 +118,9 @@ def _members(
             notes.append(f"{m.matched} in a list of cities is its city, not the whole prefecture")
             seats = _seats(name, gazetteer, vocab)
             if seats:
-                for s in seats:
-                    if s.name not in seen:
-                        seen.add(s.name)
-                        out.append(
-                            DraftMember(
-                                s.name,
-                                (s.adcode,),
-                                "county",
-                                role,
-                                False,
-                                item.quote,
-                                item.provision,
-                                via=f"{m.matched} (city)",
-                            )
-                        )
+                out += _city_members(
+                    seats, seen, role, item.quote, item.provision, f"{m.matched} (city)"
+                )
                 continue
             partial = True
             via = f"{m.matched} (city)"
@@ -270,6 +246,20 @@ def _seats(name: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Unit]:
     return out
 
 
+def _city_members(
+    seats: list[Unit], seen: set[str], role: str, quote: str, provision: str, via: str
+) -> list[DraftMember]:
+    """The units of a city proper as members (those not ``seen`` yet; ``seen`` grows)."""
+    out = []
+    for s in seats:
+        if s.name not in seen:
+            seen.add(s.name)
+            out.append(
+                DraftMember(s.name, (s.adcode,), "county", role, False, quote, provision, via=via)
+            )
+    return out
+
+
 def as_cities(
     members: list[DraftMember], places: str, gazetteer: Gazetteer, vocab: Vocabulary
 ) -> tuple[list[DraftMember], list[str]]:
@@ -301,21 +291,7 @@ def as_cities(
             f"{mem.name} as a node (a stop of a route, a growth pole) is its city: "
             + "、".join(s.name for s in seats)
         )
-        for s in seats:
-            if s.name not in names:
-                names.add(s.name)
-                out.append(
-                    DraftMember(
-                        s.name,
-                        (s.adcode,),
-                        "county",
-                        mem.role,
-                        False,
-                        mem.quote,
-                        mem.provision,
-                        via=f"{mem.name} (city)",
-                    )
-                )
+        out += _city_members(seats, names, mem.role, mem.quote, mem.provision, f"{mem.name} (city)")
     return out, notes
 
 
