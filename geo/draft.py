@@ -11,12 +11,18 @@
    parentheses after it (河西走廊城市带（“一带”）) or the slogan with its list in parentheses;
    a run of paragraphs or a 专栏 under a heading that names the part, one element each
    (兰州中心城区。…); an enumeration closed by the counted slogan (兰白、兰定…四大经济带,
-   …等3个片区); the list of named zones in the sentence of the slogan (以…为主的…区，…构建
-   “一带五区”) or in the sentences after it; and the plan's scope (本规划范围包括…).
+   …等3个片区) or defined by the list after it (五大旅游目的地，即A、B…); the list of named
+   zones in the sentence of the slogan (以…为主的…区，…构建“一带五区”), sharing the head of its
+   last name (A、B和C生态安全屏障), or in the sentences after it; the places listed right before
+   a part of points (民乐、临泽等城镇，作为“多点”); and the plan's scope (本规划范围包括…). A
+   布局 section whose paragraphs open with named regions is a layout without a slogan.
    A slogan whose parts the text does not define is listed with its parts and no members.
 3. **Members** through the gazetteer: combined names (酒嘉) and regions (陇东) expand and
-   say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture in a list of
-   cities is its city; places outside Gansu stay named outside members.
+   say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture named as a
+   city (in a list of cities, a stop of a route, a growth pole, 酒嘉双城) is its city proper
+   (``[seats]``); an area named by a combined name of cities is the districts its paragraph
+   names; places outside Gansu stay named outside members. The modules ``geo._draft_*`` hold
+   the parts: vocabulary, records, slogans, definitions, members, writing.
 4. **Kinds and geometry** from ``kinds.toml``: areas, schematic lines through their nodes in
    text order (``path``), points.
 5. **Links**: an element that is the same as a catalog element of another plan (the same name
