@@ -40,6 +40,7 @@ _HEADINGS: tuple[tuple[str, re.Pattern[str]], ...] = (
     ("section", re.compile(rf"^第([{_CN}]+)节\s*(.*)$")),
     ("cn", re.compile(rf"^([{_CN}]+)\s*、\s*(.*)$")),
     ("pcn", re.compile(rf"^[（(]\s*([{_CN}]+)\s*[）)]\s*(.*)$")),
+    ("article", re.compile(rf"^第([{_CN}]+)条(?:\s+|[：:]\s*|$)(.*)$")),
 )
 _UNNUMBERED = ("前言", "序言", "引言", "结束语")
 _ITEM = re.compile(
@@ -100,6 +101,8 @@ def _heading(text: str) -> tuple[str, int, str, bool] | None:
         head = text[: m.start(2)].rstrip()
         if style == "pcn":  # (一) and （ 一 ） read as （一）
             head = f"（{m.group(1)}）"
+        if style == "article":  # 第三条 本规划范围包括…: the article's number heads its text
+            return style, _cn_number(m.group(1)), head, not rest.strip()
         stop = rest.find("。")
         if stop < 0 or stop == len(rest) - 1:
             if len(text) > 60:  # a long numbered sentence without a title: not a heading

@@ -41,9 +41,15 @@ from geo.errors import DataError, PlanTextError
 __all__ = ["IntakeReport", "SkippedLine", "add_plan", "inspect_plan"]
 
 _NUMBER = re.compile(r"[\u4e00-\u9fff]{1,10}[〔\[［【(（]\s*\d{4}\s*[〕\]］】)）]\s*\d{1,4}\s*号")
-_DATE = re.compile(r"^(\d{4})年(\d{1,2})月(\d{1,2})日(?:印发)?$")
+_DATE = re.compile(r"^[（(]?(\d{4})年(\d{1,2})月(\d{1,2})日(?:印发)?[）)]?$")
 _CN_DATE = re.compile(
-    r"^([〇零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月([一二三四五六七八九十]{1,3})日$"
+    r"^[（(]?([〇○Ｏ零一二三四五六七八九]{4})年([一二三四五六七八九十]{1,2})月"
+    r"([一二三四五六七八九十]{1,3})日(?:印发)?[）)]?$"
+)
+# 甘肃省人民政府办公厅 2026年3月2日印发: the issuer and the date on one line
+_ISSUER_DATE = re.compile(
+    r"^(\S.{1,40}?(?:人民政府|办公厅|办公室|委员会|政府|局|厅|委))"
+    r"\s*[（(]?(\d{4}年\d{1,2}月\d{1,2}日)(?:印发)?[）)]?$"
 )
 _PAGE = re.compile(
     r"^(?:[-—–－~～·•\s]*\d{1,3}[-—–－~～·•\s]*|第\s*\d{1,3}\s*页(?:\s*[，,/]?\s*共\s*\d{1,3}\s*页)?"
@@ -195,6 +201,29 @@ def _furniture(lines: list[str]) -> dict[int, str]:
     return out
 
 
+def _is_date(line: str) -> bool:
+    key = re.sub(r"\s+", "", line)
+    return bool(_DATE.match(key) or _CN_DATE.match(key))
+
+
+def _is_issuer(key: str) -> bool:
+    return len(key) <= 24 and bool(_ISSUER.search(key)) and not re.search(r"[，。、；：]", key)
+
+
+def _signature(key: str, lines: list[str], after: list[int]) -> bool:
+    """An issuer line of a signature: an office's name followed by the date, directly or after
+    the other issuers of a joint document (甘肃省发展和改革委员会 / 甘肃省自然资源厅 / date)."""
+    if not _is_issuer(key):
+        return False
+    for j in after:
+        line = lines[j].strip()
+        if _is_date(line):
+            return True
+        if not _is_issuer(re.sub(r"\s+", "", line)):
+            return False
+    return False
+
+
 def _pick_title(lines: list[str], skip: dict[int, str], notice_end: int) -> tuple[str, int]:
     """The plan's title line: the first short line after the notice that names a plan."""
     for i in range(notice_end, len(lines)):
@@ -222,27 +251,29 @@ def _scan(text: str, title: str | None) -> dict[str, Any]:
         t = lines[i].strip()
         if i in skip:
             continue
+        key = re.sub(r"\s+", "", t)  # 甘 肃 省 人 民 政 府, 2026 年 3 月 2 日
         if _NUMBER.fullmatch(t):
-            number = number or re.sub(r"\s+", "", t)
+            number = number or key
             skip[i] = "document number"
-        elif m := _DATE.match(t):
-            date = date or _iso(m, False)  # the parser skips these lines by its own rule
-        elif m := _CN_DATE.match(t):
+        elif m := _DATE.match(key):
+            date = date or _iso(m, False)
+            skip[i] = "date line"
+        elif m := _CN_DATE.match(key):
             date = date or _iso(m, True)
             skip[i] = "date line"
+        elif (m := _ISSUER_DATE.match(t)) and not re.search(r"[，。、；：]", t):
+            issuer = issuer or re.sub(r"\s+", "", m.group(1))
+            date = date or _iso(_DATE.match(m.group(2)), False)  # type: ignore[arg-type]
+            skip[i] = "issuer and date"
         elif _LETTERHEAD.match(t) and pos < 5:
             skip[i] = "letterhead"
         elif _DISTRIBUTION.match(t):
             skip[i] = "distribution list (抄送)"
         elif _PUBLICATION.match(t):
             skip[i] = "publication note"
-        elif len(t) <= 24 and _ISSUER.search(t) and not re.search(r"[，。、；：]", t):
-            nxt = next((j for j in nonblank[pos + 1 : pos + 3]), None)
-            if nxt is not None and (
-                _DATE.match(lines[nxt].strip()) or _CN_DATE.match(lines[nxt].strip())
-            ):
-                issuer = issuer or t
-                skip[i] = "signature"
+        elif _signature(key, lines, nonblank[pos + 1 : pos + 5]):
+            issuer = issuer or key
+            skip[i] = "signature"
     # the covering notice: a 通知 line near the top, up to the plan's title
     notice: tuple[int, int] | None = None
     start = 0
@@ -257,11 +288,7 @@ def _scan(text: str, title: str | None) -> dict[str, Any]:
                 (j for j in range(notice_line + 1, len(lines)) if _squash(lines[j]) == want), -1
             )
         if found < 0:  # the plan title after the signature and date of the notice
-            dates = [
-                j
-                for j in range(notice_line + 1, len(lines))
-                if _DATE.match(lines[j].strip()) or _CN_DATE.match(lines[j].strip())
-            ]
+            dates = [j for j in range(notice_line + 1, len(lines)) if _is_date(lines[j])]
             if dates:
                 t, found = _pick_title(lines, skip, dates[0] + 1)
         if found > notice_line:

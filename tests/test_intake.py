@@ -145,3 +145,46 @@ def test_missing_file_key_is_one_line_not_a_traceback(root: Path) -> None:
     path.write_text(text, encoding="utf-8")
     with pytest.raises(DataError, match="entry 000 has no `file`"):
         read_corpus(root=root)
+
+
+ARTICLES = """甘肃省发展和改革委员会
+甘肃省自然资源厅
+关于印发《示例县国土空间总体规划》的通知
+各有关单位：
+现将《示例县国土空间总体规划》印发给你们，请认真贯彻执行。
+甘 肃 省 发 展 和 改 革 委 员 会
+甘肃省自然资源厅
+2026 年 4 月 8 日
+示例县国土空间总体规划
+第一章 总则
+第一条 为统筹全县国土空间开发保护，依据有关法律法规和上位规划，结合本县实际，制定本规划，规划期限为2026年至2035年。
+第二条　本规划范围包括临夏县全域。
+第二章 空间格局
+第三条
+构建“一核两翼”的县域空间格局。
+甘肃省自然资源厅办公室 2026年4月9日印发
+"""
+
+
+def test_articles_are_headings_and_joint_signatures_and_print_lines_are_skipped() -> None:
+    report = inspect_plan(ARTICLES, id="sxgk", title="示例县国土空间总体规划")
+    reasons = {s.line: s.reason for s in report.skips}
+    assert reasons[6] == reasons[7] == "signature"  # a joint document: two issuers
+    assert reasons[8] == "date line"  # a date written with spaces
+    assert reasons[16] == "issuer and date"  # the print line: issuer and date on one line
+    assert report.date == "2026-04-08"
+    assert report.issuer == "甘肃省发展和改革委员会"
+    assert report.notice == (3, 8)
+    # 第一章, 第二章 and the bare 第三条 are headings; 第一条/第二条 head their own text
+    assert report.headings == 3
+    kept = "\n".join(
+        "" if i + 1 in reasons or i < 8 else raw for i, raw in enumerate(ARTICLES.split("\n"))
+    )
+    from geo.corpus import parse_text
+
+    corpus = parse_text(kept, plan="sxgk", title="示例县国土空间总体规划")
+    by_head = {p.heading[-1]: p for p in corpus.provisions if p.kind == "paragraph"}
+    assert by_head["第二条"].text.startswith("第二条")
+    assert by_head["第一条"].heading == ("第一章 总则", "第一条")
+    assert by_head["第三条"].text == "构建“一核两翼”的县域空间格局。"
+    assert "issuer and date" in report.text()
