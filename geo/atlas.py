@@ -17,8 +17,10 @@ One page model, one renderer:
 
 Page model
 ----------
-``page`` (``id, kind`` = ``layout``/``atlas``, ``title, title_en, plan, caption, figure, notes,
-home, atlas, variant, sources``), ``datum`` (``wgs84``/``gcj02``), ``basemaps`` (see
+``page`` (``id, kind`` = ``layout``/``atlas``, ``title, title_en, plan, caption,
+caption_label, figure, notes, home, atlas, variant, sources``; a layout page also ``figures``,
+its static figures found in the atlas folder, and ``figure_command``, how to make one),
+``datum`` (``wgs84``/``gcj02``), ``basemaps`` (see
 :func:`geo.basemaps.basemap_records`), ``basemap``, ``basemap_notes`` (what is not offered,
 and why), ``scale`` (coordinates are integers of ``1/scale`` degree, delta-encoded per
 ring/line: :func:`geo._atlas_model.encode_geometry`),
@@ -62,7 +64,7 @@ import pandas as pd
 
 from geo import _atlas_model as am
 from geo._atlas_html import leaflet_dir, page_html
-from geo._atlas_search import directory
+from geo._atlas_search import directory, layout_caption
 from geo._atlas_topo import encode_arcs, encode_lods, unit_topology
 from geo._io import write_text
 from geo.basemaps import basemap_notes, basemap_records, datum_of
@@ -70,7 +72,14 @@ from geo.catalog import Catalog, Layout, build_geometry, element_record, unit_ta
 from geo.corpus import Corpus, citation
 from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
-from geo.gallery import compare_html, index_html, read_comparisons, thumbnails
+from geo.gallery import (
+    compare_html,
+    figure_command,
+    figure_files,
+    index_html,
+    read_comparisons,
+    thumbnails,
+)
 from geo.gazetteer import Gazetteer
 from geo.inputs import Inputs, read_inputs
 from geo.links import Links
@@ -180,6 +189,7 @@ def _page_head(
             "title_en": f"{_TITLE_EN}: every layer",
             "plan": None,
             "caption": None,
+            "caption_label": None,
             "figure": None,
             "notes": [
                 "所有图层 every layer of every plan; 勾选图层树以显示 tick the tree to show more"
@@ -187,15 +197,17 @@ def _page_head(
         }
         return page, ids, [i for i in first if i in ids]
     ids = list(dict.fromkeys(layout.elements))
+    caption = layout_caption(layout, catalog)
     page = {
         "id": layout.id,
         "kind": "layout",
         "title": layout.name,
         "title_en": layout.name_en,
         "plan": layout.plan,
-        "caption": layout.caption,
+        "caption": caption["text"],
+        "caption_label": caption["label"],
         "figure": layout.figure,
-        "notes": list(layout.notes),
+        "notes": caption["notes"],
     }
     return page, ids, ids
 
@@ -245,10 +257,13 @@ def _page(
     atlas: str,
     variant: Mapping[str, str] | None,
     offline: bool = False,
+    figures: Sequence[str] = (),
 ) -> dict[str, Any]:
     catalog = shared["catalog"]
     page, ids, visible = _page_head(layout, catalog)
     page.update({"home": home, "atlas": atlas, "variant": variant, "sources": _SOURCES})
+    if layout is not None:  # its static figures that exist (relative links), else how to make one
+        page.update({"figures": list(figures), "figure_command": figure_command(layout.id)})
     records = {i: shared["elements"][i] for i in ids}
     basemaps, notes = _basemaps(shared["datum"], basemap=basemap, env=env, offline=offline)
     copied = (
@@ -457,8 +472,10 @@ def _variant_pages(
     amap: bool,
     offline: bool,
     env: Mapping[str, str],
+    figures: Mapping[str, Sequence[str]],
 ) -> list[Path]:
-    """Write every map page of one datum variant (``sub`` = ``""`` or ``"gcj02/"``)."""
+    """Write every map page of one datum variant (``sub`` = ``""`` or ``"gcj02/"``);
+    ``figures`` are the static figures found (:func:`geo.gallery.figure_files`)."""
     catalog = shared["catalog"]
     up = "../" * sub.count("/")
     written = []
@@ -479,6 +496,7 @@ def _variant_pages(
             atlas=ATLAS_PAGE,
             variant=variant,
             offline=offline,
+            figures=[f"{up}{f}" for f in figures.get(pid, ())],
         )
         html = render_page(
             model,
@@ -504,7 +522,9 @@ def write_atlas(
     Writes ``index.html``, one ``<layout id>.html`` per layout of ``layouts.toml``,
     ``atlas.html`` (every layer), ``static/leaflet/`` (copied from the installed
     ``django-js-lib-leaflet``), and with ``amap`` the same map pages under ``gcj02/`` with the
-    overlays shifted to GCJ-02 and 高德 as basemap.
+    overlays shifted to GCJ-02 and 高德 as basemap. The static figures already in ``out/figures/``
+    (``gansu-atlas figure``; :func:`geo.gallery.figure_files`) are linked from their pages and
+    the index; the others are named by the command that makes them.
 
     Parameters
     ----------
@@ -560,6 +580,7 @@ def write_atlas(
         links=given["links"],
         gazetteer=given["gazetteer"],
     )
+    figures = figure_files(out, catalog)  # made by `gansu-atlas figure`, linked if there
     written: list[Path] = []
     try:
         written += _copy_leaflet(out)
@@ -577,6 +598,7 @@ def write_atlas(
                 amap=amap,
                 offline=offline,
                 env=env,
+                figures=figures,
             )
         # the gallery index (thumbnails from the same records) and the comparisons
         comparisons = read_comparisons(catalog, root=source.root)
@@ -590,6 +612,7 @@ def write_atlas(
             title=_TITLE,
             title_en=_TITLE_EN,
             foot=f"数据 data: {_SOURCES} · 线状要素为示意 lines are schematic",
+            figures=figures,
         )
         written.append(write_text(out / "index.html", index))
         page = compare_html(catalog, comparisons=comparisons, title=_TITLE)

@@ -23,16 +23,28 @@ import math
 import os
 import tomllib
 from collections.abc import Mapping, Sequence
+from pathlib import Path
 from typing import Any
 
 import geopandas as gpd
 import shapely
 
 from geo._atlas_html import render_template, script_json, static_text
+from geo._atlas_search import layout_caption
 from geo._paths import data_root
 from geo.errors import CatalogError
+from geo.figure import FORMATS as FIGURE_FORMATS
 
-__all__ = ["DOWNLOADS", "compare_html", "index_html", "read_comparisons", "thumbnails"]
+__all__ = [
+    "DOWNLOADS",
+    "FIGURES",
+    "compare_html",
+    "figure_command",
+    "figure_files",
+    "index_html",
+    "read_comparisons",
+    "thumbnails",
+]
 
 #: The data files :func:`geo.build.build` writes next to the pages, linked from the index.
 DOWNLOADS = (
@@ -40,6 +52,9 @@ DOWNLOADS = (
     ("data/provisions.json", "条文 Provisions (JSON)"),
     ("data/links.json", "条文—地名/概念链接 Provision links (JSON)"),
 )
+#: The folder of the atlas where the pages and the index look for the static figures
+#: (``gansu-atlas figure``, made on demand: 20-30 s each, so the build does not make them).
+FIGURES = "figures"
 #: Thumbnail size in CSS pixels; the tolerance of its outlines in degrees (about a pixel).
 WIDTH, HEIGHT = 240, 170
 _TOLERANCE = 0.04
@@ -218,6 +233,32 @@ def read_comparisons(
 _DRAFTS = ("~drafts", "草案 Drafts（机器草拟，待审核 machine drafts awaiting review）")
 
 
+def figure_files(out: str | os.PathLike[str], catalog: Any) -> dict[str, list[str]]:
+    """The static figures of each layout found in the atlas folder ``out``: ``{layout id:
+    ["figures/ID.png", "figures/ID.pdf"]}`` (paths relative to ``out``; layouts without one are
+    left out). The pages and the index link only these, so no link is dead.
+    """
+    found: dict[str, list[str]] = {}
+    for lay in catalog.layouts:
+        files = [f"{FIGURES}/{lay.id}.{fmt}" for fmt in FIGURE_FORMATS]
+        files = [f for f in files if (Path(out) / f).is_file()]
+        if files:
+            found[lay.id] = files
+    return found
+
+
+def figure_command(layout_id: str) -> str:
+    """The command that makes a layout's figure where the pages look for it (run in the atlas
+    folder).
+
+    Examples
+    --------
+    >>> figure_command("lz_yihe_liangji_sidai")
+    'gansu-atlas figure lz_yihe_liangji_sidai --out figures/lz_yihe_liangji_sidai.png'
+    """
+    return f"gansu-atlas figure {layout_id} --out {FIGURES}/{layout_id}.png"
+
+
 def _period(plan: Any) -> tuple[str, str]:
     """(sort key, label) of a plan's period: its date and the period as the text words it."""
     if plan is None:
@@ -237,9 +278,13 @@ def index_html(
     title: str,
     title_en: str,
     foot: str,
+    figures: Mapping[str, Sequence[str]] | None = None,
 ) -> str:
     """The gallery index: one card per layout (thumbnail, caption, links), grouped by period
-    and plan; the comparisons; the data downloads and how to make the figures and exports."""
+    and plan; the comparisons; the data downloads and how to make the figures and exports.
+    ``figures`` (:func:`figure_files`) are the static figures that exist: only those are
+    linked; the others are named by the command that makes them."""
+    figures = {} if figures is None else figures
     plans = {p.id: p for p in corpus.plans}
     compared: dict[str, str] = {}
     for c in comparisons:
@@ -258,6 +303,7 @@ def index_html(
                 "layouts": [],
             },
         )
+        caption = layout_caption(lay, catalog)
         group["layouts"].append(
             {
                 "id": lay.id,
@@ -265,9 +311,11 @@ def index_html(
                 "variant": f"gcj02/{lay.id}.html" if amap else None,
                 "name": lay.name,
                 "name_en": lay.name_en,
-                "caption": lay.caption,
+                "caption": caption["text"],
+                "caption_label": caption["label"],
                 "figure": lay.figure,
-                "notes": list(lay.notes),
+                "figures": list(figures.get(lay.id, ())),
+                "notes": caption["notes"],
                 "compare": compared.get(lay.id),
                 "thumb": thumbs[1].get(lay.id, ""),
             }

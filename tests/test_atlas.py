@@ -293,6 +293,7 @@ def _tiny_model(text: str) -> dict:
             "title": text,
             "title_en": text,
             "caption": text,
+            "caption_label": text,
             "figure": text,
             "notes": [text],
             "home": "index.html",
@@ -900,3 +901,75 @@ def test_unit_concepts_are_the_exported_concepts_column(lz_model, inputs):
     some = model["620102"][0]  # 城关区
     assert set(some) == {"id", "role", "role_zh", "basis", "basis_zh", "partial", "via"}
     assert some["basis_zh"] == inputs.catalog.bases[some["basis"]].zh
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_a_composite_draws_its_own_members_and_not_those_of_its_parts(inputs, built, browser):
+    """三大经济区 (xb13_sanda): 大兰州经济区 lists its 市州 besides its part 兰州新区, 河西 and
+    陇东南 theirs besides their parts. Each draws its own members once; a member it inherits
+    from a part (``via``) is drawn by that part only; 三大经济区, all of whose members come
+    from its parts, draws nothing itself."""
+    out, _ = built
+    layout = inputs.catalog.layout("xb13_sanda")
+    s = open_page(browser, out / "xb13_sanda.html")
+    drawn = s.page.evaluate(
+        """() => { const o = {}; document.querySelectorAll('path[data-id][data-adcode]')
+        .forEach(p => (o[p.dataset.id] = o[p.dataset.id] || []).push(p.dataset.adcode));
+        return o; }"""
+    )
+    composites = [inputs.catalog.get(i) for i in layout.elements if inputs.catalog.get(i).parts]
+    own_lists = [e for e in composites if any(m.via is None for m in e.members)]
+    assert {e.id for e in own_lists} >= {"xb13_dalanzhou", "xb13_hexi", "xb13_longdongnan"}
+    for e in composites:
+        own = sorted(a for m in e.members if m.via is None for a in m.adcodes)
+        assert sorted(drawn.get(e.id, [])) == own, e.id  # each own member once, no inherited one
+    assert "xb13_sanda" not in drawn
+    for e in own_lists:  # the inherited members are drawn by their parts
+        for m in e.members:
+            if m.via is not None:
+                assert set(m.adcodes) <= set(drawn[m.via]), (e.id, m.name)
+    assert s.problems() == []
+    s.page.context.close()
+
+
+@pytest.fixture(scope="module")
+def draft_page(pages, tmp_path_factory):
+    """The draft layout page of plan lz (``gansu-atlas draft lz`` in a copy of layers/)."""
+    from geo.cli import main
+    from geo.inputs import read_inputs
+
+    tmp = tmp_path_factory.mktemp("draft")
+    root = tmp / "layers"
+    shutil.copytree(Path(__file__).resolve().parent.parent / "layers", root)
+    assert main(["draft", "lz", "--root", str(root)]) == 0
+    inputs = read_inputs(root)
+    model = build_page_model(**page_inputs(inputs), layout="lz_draft", env={})
+    shutil.copytree(pages[0] / "static", tmp / "static")
+    page = tmp / "lz_draft.html"
+    page.write_text(render_page(model), encoding="utf-8")
+    return page, inputs.catalog
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_a_draft_page_names_the_texts_slogans_not_a_figure_title(draft_page, built, browser):
+    page, catalog = draft_page
+    layout = catalog.layout("lz_draft")
+    slogans = [catalog.get(i).name for i in layout.listed if catalog.get(i).parts]
+    assert "一核牵引、两极并进、四带联动" in slogans
+    s = open_page(browser, page)
+    head = s.page.inner_text(".atlas-head")
+    caption = s.page.inner_text(".atlas-head .atlas-caption")
+    assert caption == "提法 slogan (草案 draft): " + "；".join(slogans)
+    assert "图题" not in head and layout.caption in head  # what a draft is: a note
+    s.page.fill("#atlas-q", "四带联动")
+    s.page.wait_for_selector("#atlas-results:not([hidden]) a.atlas-result")
+    results = s.page.inner_text("#atlas-results")
+    assert "提法 slogan (草案 draft) " + "；".join(slogans) in results and "图题" not in results
+    assert s.problems(allow_blocked_hosts=("tile.openstreetmap.org",)) == []
+    # a curated layout keeps its figure title
+    lz = open_page(browser, built[0] / "lz_yihe_liangji_sidai.html")
+    assert lz.page.inner_text(".atlas-head .atlas-caption").startswith("图题 Caption: ")
+    s.page.context.close()
+    lz.page.context.close()

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from browser import needs_chromium, open_browser, open_page
 
+from geo.atlas import write_atlas
 from geo.build import build
 from geo.catalog import read_catalog
 
@@ -160,7 +161,46 @@ def test_figure_link_and_opacity_control(atlas, browser):
     )
     assert {o for i, o in fades if i in ours} == {"0.3"}
     assert {o for i, o in fades if i not in ours} <= {"1"}
+
+
+def _dead_links(page_file: Path, page) -> list[str]:
+    """The relative links of a page (no #, no ?) whose file does not exist."""
+    hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+    local = [h.split("#")[0].split("?")[0] for h in hrefs if not re.match(r"^[a-z]+:|^#", h)]
+    return [h for h in local if h and not (page_file.parent / h).exists()]
+
+
+def test_figure_is_linked_only_once_made_else_the_command_is_shown(
+    atlas, browser, inputs, tmp_path
+):
+    # the build makes no figure: the page names the command, the index links no figure
     lay = open_page(browser, atlas / f"{LAYOUT}.html")
     lay.page.click(".atlas-tool-figure")
-    assert lay.page.get_attribute("#atlas-figure a", "href") == f"figures/{LAYOUT}.png"
-    assert f"gansu-atlas figure {LAYOUT}" in lay.page.inner_text("#atlas-figure")
+    box = lay.page.inner_text("#atlas-figure")
+    assert f"gansu-atlas figure {LAYOUT} --out figures/{LAYOUT}.png" in box
+    assert lay.page.locator("#atlas-figure a").count() == 0
+    index = open_page(browser, atlas / "index.html", wait="")
+    assert index.page.locator(".atlas-figure-link").count() == 0
+    assert _dead_links(atlas / "index.html", index.page) == []
+    # a figure in figures/ (a PNG the browser can show) is linked by the next build
+    out = tmp_path / "atlas"
+    (out / "figures").mkdir(parents=True)
+    (out / "figures" / f"{LAYOUT}.png").write_bytes(lay.page.screenshot())
+    write_atlas(out, inputs=inputs, basemap="none", amap=False)
+    made = open_page(browser, out / f"{LAYOUT}.html")
+    made.page.click(".atlas-tool-figure")
+    assert made.page.get_attribute("#atlas-figure a", "href") == f"figures/{LAYOUT}.png"
+    assert "gansu-atlas figure" not in made.page.inner_text("#atlas-figure")
+    shown = made.page.evaluate(
+        """href => new Promise(done => { const img = new Image();
+        img.onload = () => done(img.naturalWidth); img.onerror = () => done(0);
+        img.src = href; })""",
+        made.page.eval_on_selector("#atlas-figure a", "a => a.href"),
+    )
+    assert shown > 0
+    index = open_page(browser, out / "index.html", wait="")
+    links = index.page.locator(".atlas-figure-link")
+    assert links.count() == 1
+    assert links.get_attribute("href") == f"figures/{LAYOUT}.png"
+    assert index.page.locator(f'.atlas-card[data-layout="{LAYOUT}"] .atlas-figure-link').count() == 1
+    assert made.problems() == [] and lay.problems(allow_blocked_hosts=TILES) == []

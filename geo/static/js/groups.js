@@ -8,8 +8,8 @@
  */
 atlas.groups = function (s) {
   var el = atlas.el, LEVEL_ZH = atlas.LEVEL_ZH;
-  var dir = s.model.directory || { layouts: [], elements: {} };
-  function layoutsOf(id) {
+  function layoutsOf(id) {  // the directory comes with the plan texts
+    var dir = s.model.directory || { layouts: [] };
     return dir.layouts.filter(function (l) { return l.elements.indexOf(id) >= 0; });
   }
   s.conceptGroups = function (a) {

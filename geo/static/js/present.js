@@ -171,13 +171,20 @@
     });
   }
   function toggleFigure() {
-    var page = api.model.page, file = "figures/" + page.id + ".png";
+    // the figures the build found in the atlas folder's figures/ are linked; else the command
+    var page = api.model.page, files = page.figures || [];
     popbox("atlas-figure", "静态图 static figure", function (box) {
-      var p = el("p", null, "静态图 Static figure (PNG/PDF, for reports and slides): ");
-      p.appendChild(el("a", { href: (page.home || "index.html").replace(/index\.html$/, "") + file, target: "_blank", rel: "noopener" }, file));
+      var p = el("p", null, "静态图 Static figure (PNG/PDF, for reports and slides)" + (files.length ? ": " : ""));
+      files.forEach(function (f, i) {
+        if (i) p.appendChild(document.createTextNode(" · "));
+        p.appendChild(el("a", { href: f, target: "_blank", rel: "noopener" }, f.split("/").pop()));
+      });
       box.appendChild(p);
-      box.appendChild(el("p", null, "由命令生成 made on demand (not by the build):"));
-      box.appendChild(el("code", null, "gansu-atlas figure " + page.id + " --out " + file));
+      if (!files.length) {
+        box.appendChild(el("p", null, "尚未生成 Not made yet. 在图集文件夹中运行 Run in the atlas folder:"));
+        box.appendChild(el("code", null, page.figure_command));
+        box.appendChild(el("p", { class: "atlas-note" }, "再次 build 后此处链接该图 the next `gansu-atlas build` links it here."));
+      }
     });
   }
 

@@ -7,7 +7,8 @@
  * Results are named by their titles (plan, heading, layout), never by internal ids.
  *
  * Contract: atlas.search(s) reads s.model (directory, page, layouts), s.units, s.unitAliases,
- * s.elements, s.provisions (read at call time: filled once the texts are parsed), s.headingOf,
+ * s.elements, s.provisions (directory, unit aliases and provisions read at call time: filled
+ * once the texts are parsed), s.headingOf,
  * s.planTitle, s.provisionName, s.linkTo; it wires #atlas-q and #atlas-results and sets
  *   s.search(query)   fills the results
  *   atlas.fold(text)  the form both sides are compared in (lower case, 两 -> 二)
@@ -19,7 +20,9 @@ atlas.search = function (s) {
   var el = atlas.el, fold = atlas.fold;
   var q = document.getElementById("atlas-q");
   var results = document.getElementById("atlas-results");
-  var dir = s.model.directory || { elements: {}, layouts: [], pinyin: {} };
+  // the directory comes with the plan texts (after the first paint): read it when searching
+  var none = { elements: {}, layouts: [], pinyin: {} };
+  function directory() { return s.model.directory || none; }
   var PAGE = { places: 10, layouts: 10, concepts: 10, provisions: 20 };
   function snippet(text, term) {
     var i = fold(text).indexOf(term), n = term.length;
@@ -39,13 +42,14 @@ atlas.search = function (s) {
     return pageId ? pageId + ".html" : s.model.page.atlas;
   }
   function layoutName(id) {
-    var hit = dir.layouts.filter(function (l) { return l.id === id; })[0];
+    var hit = directory().layouts.filter(function (l) { return l.id === id; })[0];
     return hit ? hit.name : "总图 combined atlas";
   }
   s.searchGroups = function (query) {
     var terms = fold(query).split(/\s+/).filter(Boolean);
     var groups = { places: [], layouts: [], concepts: [], provisions: [] };
     if (!terms.length) return groups;
+    var dir = directory();
     s.units.forEach(function (u) {
       var aka = s.unitAliases.get(u.adcode) || [];
       if (matches(terms, [u.name, u.adcode, dir.pinyin[u.adcode] || ""].concat(aka))) {
@@ -57,7 +61,7 @@ atlas.search = function (s) {
       if (!matches(terms, [lay.name, lay.caption])) return;
       var here = s.model.page.id === lay.id;
       groups.layouts.push({ href: here ? "#" : pageHref(lay.id), label: lay.name, layout: lay.id,
-        sub: (lay.caption !== lay.name ? "图题 " + lay.caption + " · " : "") + s.planTitle(lay.plan) + (here ? " · 本页 this page" : "") });
+        sub: (lay.caption !== lay.name ? lay.caption_label + " " + lay.caption + " · " : "") + s.planTitle(lay.plan) + (here ? " · 本页 this page" : "") });
     });
     Object.keys(dir.elements).forEach(function (id) {
       var e = dir.elements[id];

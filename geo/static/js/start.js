@@ -6,10 +6,11 @@
  * only from inside its own functions (looked up on `s` when called), never while it installs.
  * Data of the page model (#atlas-data) set here:
  *   s.map, s.model, s.scale, s.elements (Map id -> element record), s.units (Map adcode ->
- *   unit; a prefecture wins over a county of the same adcode), s.unitAliases, s.plans,
- *   s.docs, s.visible (Set of shown element ids);
+ *   unit; a prefecture wins over a county of the same adcode), s.plans, s.docs, s.visible
+ *   (Set of shown element ids);
  * and, once the texts (#atlas-texts, after the map's script) are parsed, s.readTexts() fills
- *   s.provisions, s.mentions, s.unitRefs (Maps) and model.unit_concepts (read by js/panel.js).
+ *   s.provisions, s.mentions, s.unitRefs, s.unitAliases (Maps), model.unit_concepts (read by
+ *   js/panel.js) and model.directory (read by js/search.js and js/groups.js).
  */
 atlas.PARTS = ["units", "labels", "looks", "elements", "focus", "text", "groups", "panel", "picker", "router", "search", "tree", "legend"];
 
@@ -21,7 +22,7 @@ atlas.start = function (mapName) {
   mark("parsed");
   var s = {
     map: map, model: model, scale: model.scale, units: new Map(), elements: toMap(model.elements),
-    unitAliases: toMap(model.unit_aliases), plans: toMap(model.plans), docs: toMap(model.docs),
+    unitAliases: new Map(), plans: toMap(model.plans), docs: toMap(model.docs),
     visible: new Set(model.visible),
     provisions: new Map(), mentions: new Map(), unitRefs: new Map()
   };
@@ -32,6 +33,7 @@ atlas.start = function (mapName) {
     s.provisions = toMap(model.provisions);
     s.mentions = toMap(model.mentions);
     s.unitRefs = toMap(model.unit_refs);
+    s.unitAliases = toMap(model.unit_aliases);
   };
   ["context", "province", "prefecture", "county"].forEach(function (level) {
     (model.units[level] || []).forEach(function (u) {
@@ -82,6 +84,7 @@ atlas.start = function (mapName) {
   requestAnimationFrame(function () {
     setTimeout(function () { whenParsed(function () {
       mark("painted");
+      document.body.setAttribute("data-atlas-painted", "1");  // the panel is laid out now
       // the plan texts are inflated (js/texts_gz.js) after the first paint
       (window.atlasTexts ? window.atlasTexts() : Promise.resolve()).then(function () {
         s.readTexts();
