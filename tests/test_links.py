@@ -261,12 +261,20 @@ def test_cli_links_json(capsys, corpus):
     assert first["units"] == ["620121", "620122"] and isinstance(first["concepts"], list)
 
 
-def test_cli_place(capsys):
+def test_cli_place(capsys, corpus, links):
     from geo.cli import main
 
     assert main(["place", "甘州"]) == 0
     out = capsys.readouterr().out
-    assert out.startswith("甘州 (甘州区 620702): 7 provisions")
+    # every provision that names 甘州区 or a place inside it (盘道山 …), counted from the links
+    expected = [
+        p.id
+        for p in corpus.provisions
+        if p.id in links.by_provision and "620702" in links.by_provision[p.id].units
+    ]
+    assert len(expected) >= 7
+    assert out.startswith(f"甘州 (甘州区 620702): {len(expected)} provisions")
+    assert all(f"  {pid}\t" in out for pid in expected)
     assert "000_f2653a2e3b84c563.txt" in out and "hx-3.2-p2" in out
     assert main(["place", "甘州x"]) == 2
     assert "did you mean 甘州" in capsys.readouterr().err
