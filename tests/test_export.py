@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -19,6 +22,7 @@ from pyproj import CRS
 
 from geo import _export_tables as tables
 from geo._export_formats import SHP_CUT
+from geo._io import defuse_table
 from geo._paths import data_root
 from geo.catalog import unit_tags
 from geo.cli import main
@@ -28,7 +32,9 @@ from geo.export import LAYERS, SHP_FIELDS, collect_layers, export_layers
 
 ALL = ["gpkg", "shp", "fgb", "parquet", "csv", "geojson", "geojsonseq", "kml", "topojson"]
 ADMIN = ["province", "prefectures", "counties"]
-SPATIAL = [*ADMIN, "concept_areas", "concept_lines", "concept_points"]
+UNITS = [*ADMIN, "context"]  # never cut in any format
+SPATIAL = [*UNITS, "concept_areas", "concept_lines", "concept_points"]
+TABLES = ["memberships", "layouts", "fields", "plans", "provisions", "links"]
 SUFFIX = {"geojsonseq": "geojsonl"}
 OGRINFO = shutil.which("ogrinfo")
 
@@ -196,7 +202,7 @@ def test_plans_lookup_and_provision_documents(layers):
 @pytest.mark.parametrize("fmt", [f for f in ALL if f != "gpkg"])
 def test_every_format_reads_back_with_no_field_cut(layers, wgs84, fmt, name):
     out, _ = wgs84
-    key = ["adcode"] if name in ADMIN else ["id", "part"]
+    key = ["adcode"] if name in UNITS else ["id", "part"]
     gpkg = _read(_path(out, "gpkg", name), name).sort_values(key, ignore_index=True)
     back = _read(_path(out, fmt, name))
     back = back.sort_values([{"id": "element_id"}.get(c, c) if fmt == "kml" else c for c in key])
@@ -222,7 +228,7 @@ def test_every_format_reads_back_with_no_field_cut(layers, wgs84, fmt, name):
     for col in text:  # every text value whole, Chinese intact
         got = [_text(v) for v in back[fields[col]]]
         want = [str(v) for v in gpkg[col]]
-        if fmt == "shp" and name not in ADMIN and got != want:  # cut: a mark and a README line
+        if fmt == "shp" and name not in UNITS and got != want:  # cut: a mark and a README line
             assert f"{name}.shp: field {fields[col]}:" in readme
             for a, b in zip(got, want, strict=True):
                 assert a == b or (a.endswith(SHP_CUT) and b.startswith(a[:-1])), (col, a)
@@ -230,6 +236,20 @@ def test_every_format_reads_back_with_no_field_cut(layers, wgs84, fmt, name):
         assert got == want, (fmt, name, col)
     if fmt == "shp" and name in ADMIN:  # the JSON lists are left out, not cut
         assert "concepts" not in back.columns and "concept_zh" not in back.columns
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_reads_back_whole_from_the_geopackage_and_csv(layers, wgs84, name):
+    out, _ = wgs84
+    gpkg = pyogrio.read_dataframe(out / "gansu_atlas_wgs84.gpkg", layer=name, read_geometry=False)
+    csv = pyogrio.read_dataframe(out / f"{name}.csv")  # typed by the .csvt
+    # the CSV's cells that a spreadsheet would run as a formula start with ' (documented)
+    for back, want in ((gpkg, layers[name]), (csv, defuse_table(layers[name]))):
+        want = want.astype(str).reset_index(drop=True)
+        back = pd.DataFrame(back)[list(want.columns)].astype(str)
+        bools = [c for c in want.columns if layers[name][c].dtype == bool]
+        back[bools] = back[bools].replace({"1": "True", "0": "False"})
+        assert back.equals(want), name
 
 
 def test_ogrinfo_opens_every_file_without_warnings(wgs84):
@@ -534,3 +554,42 @@ def test_a_gdal_error_is_one_line_and_removes_the_new_folder(layers, inputs, tmp
         )
     assert "driver refused" in str(info.value) and "\n" not in str(info.value)
     assert not out.exists()
+
+
+def _export_cli(out: Path) -> subprocess.Popen[bytes]:
+    argv = ["export", "--format", "gpkg,shp", "--layer", "counties", "--out", str(out)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "geo", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_killed_export_leaves_the_previous_files_and_the_next_run_cleans_up(tmp_path):
+    out = tmp_path / "exports"
+    start = time.monotonic()
+    proc = _export_cli(out)
+    assert proc.wait(timeout=600) == 0
+    took = time.monotonic() - start
+    before = _snapshot(out)
+    assert "counties.shp" in before and "gansu_atlas_wgs84.gpkg" in before
+    killed = 0
+    for fraction in (0.75, 0.95):  # late: while the files are being written
+        proc = _export_cli(out)
+        try:
+            proc.wait(timeout=took * fraction)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            killed += 1
+        assert _snapshot(out) == before  # whole previous files (the same bytes), none half-written
+    proc = _export_cli(out)
+    assert proc.wait(timeout=600) == 0
+    assert _snapshot(out) == before
+    assert not [p.name for p in out.iterdir() if p.is_dir()]  # the killed runs' folders: gone
+    if not killed:
+        pytest.skip("every export finished before the kill")
