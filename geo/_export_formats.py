@@ -34,10 +34,12 @@ SHP_FIELDS = {
     "geometry_type": "geom_type",
 }
 #: Columns left out of Shapefiles: JSON lists far longer than dBASE's 254 bytes. The same facts
-#: are in the per-layout columns and in the ``memberships`` table (CSV beside the Shapefiles).
+#: are in the layout fields (``fields`` table) and in the ``memberships`` table (CSV beside the
+#: Shapefiles).
 SHP_DROPPED = ("concepts", "concepts_zh")
-#: dBASE text fields hold 254 bytes; a longer value is cut at a character boundary and ends
-#: with this mark, and the export's README lists every field where that happened.
+#: dBASE text fields hold 254 bytes; a longer value (only text of the concept layers: the admin
+#: layers' fields are sized to fit) is cut at a character boundary and ends with this mark, and
+#: the export's README lists every field where that happened.
 SHP_CUT = "…"
 _SHP_BYTES = 254
 #: dBASE IV holds 255 fields (ArcGIS refuses more): the last ones beyond are left out, and the
@@ -158,7 +160,7 @@ def shp_frame(frame: gpd.GeoDataFrame, stem: str, job: Job) -> gpd.GeoDataFrame:
     if dropped:
         job.notes.append(
             f"{stem}.shp: no {', '.join(dropped)} (JSON/lists too long for dBASE's 254 bytes); "
-            "the same memberships are in the per-layout columns (see the layouts table) and in "
+            "the same memberships are in the layout fields (field map above, fields.csv) and in "
             "memberships.csv, one row per unit and element"
         )
     out = frame.drop(columns=dropped).rename(columns=SHP_FIELDS)

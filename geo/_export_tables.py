@@ -1,7 +1,7 @@
 """Plain tables of the exports: memberships, layouts, plans, provisions (see :mod:`geo.export`).
 
 Everything here reads the tags that :func:`geo.catalog.tag_units` put on the admin units (the
-``concepts`` JSON), so the tables, the per-layout columns and the maps agree by construction.
+``concepts`` JSON), so the tables, the layout fields and the maps agree by construction.
 """
 
 from __future__ import annotations
