@@ -34,12 +34,17 @@ SHP_FIELDS = {
     "geometry_type": "geom_type",
 }
 #: Columns left out of Shapefiles: JSON lists far longer than dBASE's 254 bytes. The same facts
-#: are in the per-layout columns and in the ``memberships`` table (CSV beside the Shapefiles).
+#: are in the layout fields (``fields`` table) and in the ``memberships`` table (CSV beside the
+#: Shapefiles).
 SHP_DROPPED = ("concepts", "concepts_zh")
-#: dBASE text fields hold 254 bytes; a longer value is cut at a character boundary and ends
-#: with this mark, and the export's README lists every field where that happened.
+#: dBASE text fields hold 254 bytes; a longer value (only text of the concept layers: the admin
+#: layers' fields are sized to fit) is cut at a character boundary and ends with this mark, and
+#: the export's README lists every field where that happened.
 SHP_CUT = "…"
 _SHP_BYTES = 254
+#: dBASE IV holds 255 fields (ArcGIS refuses more): the last ones beyond are left out, and the
+#: README says so (the layout fields are last; ``memberships.csv`` holds every membership).
+SHP_MAX_FIELDS = 255
 #: Excel's limit on the characters in a cell: longer WKT is left out of the CSV.
 EXCEL_CELL = 32_767
 _WGS84 = "EPSG:4326"
@@ -68,6 +73,8 @@ class Job:
     descriptions: dict[str, str] = field(default_factory=dict)
     metadata: dict[str, str] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    #: the layout fields of the admin layers written (``geo._export_tables.LayoutField``)
+    fields: list[Any] = field(default_factory=list)
 
 
 def is_spatial(frame: Any) -> bool:
@@ -145,16 +152,27 @@ def _cut(value: Any) -> Any:
 
 
 def shp_frame(frame: gpd.GeoDataFrame, stem: str, job: Job) -> gpd.GeoDataFrame:
-    """The layer as a Shapefile holds it: short names, JSON lists left out, long text cut
-    (each cut noted in the README with where the full values are)."""
+    """The layer as a Shapefile holds it: short names, JSON lists left out, at most
+    :data:`SHP_MAX_FIELDS` fields, long text cut (every field left out and every cut noted in
+    the README with where the full values are). The admin layers' layout fields are sized to
+    fit whole (``geo._export_tables.layout_fields``)."""
     dropped = [c for c in SHP_DROPPED if c in frame.columns]
     if dropped:
         job.notes.append(
             f"{stem}.shp: no {', '.join(dropped)} (JSON/lists too long for dBASE's 254 bytes); "
-            "the same memberships are in the per-layout columns (see the layouts table) and in "
+            "the same memberships are in the layout fields (field map above, fields.csv) and in "
             "memberships.csv, one row per unit and element"
         )
     out = frame.drop(columns=dropped).rename(columns=SHP_FIELDS)
+    attributes = [c for c in out.columns if c != "geometry"]
+    if len(attributes) > SHP_MAX_FIELDS:
+        extra = attributes[SHP_MAX_FIELDS:]
+        job.notes.append(
+            f"{stem}.shp: fields {extra[0]} … {extra[-1]} ({len(extra)}) left out: dBASE holds "
+            f"{SHP_MAX_FIELDS} fields; they are in the same layer of the GeoPackage, FlatGeobuf, "
+            "GeoParquet or CSV exports, and memberships.csv has every membership"
+        )
+        out = out.drop(columns=extra)
     for col in out.columns:
         if col == "geometry" or pd.api.types.is_numeric_dtype(out[col]):
             continue

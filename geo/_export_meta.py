@@ -18,9 +18,9 @@ from geo._export_formats import SHP_FIELDS, Entry, Job
 DESCRIPTIONS = {
     "province": "the province, with the plan elements it belongs to",
     "prefectures": "the prefecture-level units, with the plan elements each belongs to "
-    "(concepts JSON, one column per layout)",
+    "(concepts JSON, and layout fields: see the fields table)",
     "counties": "the county-level units (and prefecture-level cities without counties), with "
-    "the plan elements each belongs to (concepts JSON, one column per layout)",
+    "the plan elements each belongs to (concepts JSON, and layout fields: see the fields table)",
     "context": "neighbouring provinces and prefectures, for orientation",
     "concept_areas": "plan elements drawn as areas; part 'partial' is the outline of counties "
     "that hold a sub-county member, never its extent",
@@ -28,8 +28,10 @@ DESCRIPTIONS = {
     "concept_points": "plan elements drawn as points, and named sites of area elements",
     "memberships": "one row per unit and plan element it belongs to: role, basis, partial, "
     "via, layouts, defining provisions",
-    "layouts": "the layouts (lost figures) of the plans, and the column of each on the admin "
+    "layouts": "the layouts (lost figures) of the plans, and the fields of each on the admin "
     "layers",
+    "fields": "the field map of the layout fields on the admin layers: field → layout, part, "
+    "the elements whose names it holds",
     "plans": "plan id → title, issuer, date, period, document number and title",
     "provisions": "the plan texts as provisions with stable ids",
     "links": "places and plan elements each provision mentions",
@@ -86,7 +88,13 @@ def readme(job: Job, *, crs: str, formats: Sequence[str]) -> str:
     if "shp" in formats:
         lines += ["", "Shapefile field map (long name -> field):"]
         lines += [f"  {long} -> {short}" for long, short in SHP_FIELDS.items()]
-        lines += ["  layout columns: see layouts.csv (column -> layout id, name)"]
+        lines += [
+            "  layout fields (each holds the names of these elements of the layout, "
+            "；-separated, （部分） marking a partial membership; also in fields.csv):"
+        ]
+        lines += [
+            f"  {f.name} -> {f.layout} ({f.part}): {', '.join(f.elements)}" for f in job.fields
+        ]
     if job.notes:
         lines += ["", "What a format could not hold, and where the full values are:"]
         lines += [f"  - {n}" for n in dict.fromkeys(job.notes)]

@@ -1,29 +1,28 @@
 """Styles of the exported layers, from ``kinds.toml`` like the maps: QML, SLD and KML styles.
 
-One function, :func:`style_of`, reads the look of a kind and basis from the catalog; every
-writer here goes through it (to be replaced by ``geo.styles`` when that module exists).
-A concept feature is drawn by its ``kind``, its ``part`` (a ``partial`` outline is hatched,
-never filled) and its ``weakest`` basis (solid for stated, dashed for implied, dotted for
-inferred and external), so a guess never looks like a certainty.
+Every rule takes its look from :func:`geo.styles.look` (the kind's colour and the
+:func:`geo.styles.style` the atlas pages draw), so the exports and the pages agree. A concept
+feature is drawn by its ``kind``, its ``part`` (a ``partial`` outline is hatched, never filled)
+and its ``weakest`` basis (dashed or dotted, and a lighter fill, for anything short of stated),
+so a guess never looks like a certainty. Sizes: the pages' CSS pixels (QML in millimetres).
 """
 
 from __future__ import annotations
 
 import xml.etree.ElementTree as ET
 from collections.abc import Iterable
-from dataclasses import dataclass
 from typing import Any
 
-#: Admin layers: outline colour and width (mm) by layer; context units are filled light grey.
+from geo.styles import Look, Style, look
+
+#: Admin layers: outline colour, width (px) and fill opacity; context units are filled grey.
 _ADMIN = {
-    "province": ("#34495e", 0.8),
-    "prefectures": ("#566573", 0.5),
-    "counties": ("#99a3a4", 0.25),
-    "context": ("#b3b6b7", 0.25),
+    "province": ("#34495e", 3.0, 0.0),
+    "prefectures": ("#566573", 2.0, 0.0),
+    "counties": ("#99a3a4", 1.0, 0.0),
+    "context": ("#b3b6b7", 1.0, 0.24),
 }
-_FILL_ALPHA = {"solid": 150, "dashed": 110, "dotted": 70}
-_PEN = {"solid": "solid", "dashed": "dash", "dotted": "dot"}
-_SLD_DASH = {"solid": None, "dashed": "6 3", "dotted": "1.5 3"}
+_MM_PER_PX = 25.4 / 96
 _GEOMETRY = {"concept_areas": "fill", "concept_lines": "line", "concept_points": "marker"}
 _SLD = "http://www.opengis.net/sld"
 _OGC = "http://www.opengis.net/ogc"
@@ -31,38 +30,39 @@ ET.register_namespace("", _SLD)
 ET.register_namespace("ogc", _OGC)
 
 
-@dataclass(frozen=True)
-class Look:
-    """How one kind and basis is drawn: colour ``#rrggbb``, the kind's style (``fill``,
-    ``outline``, ``directed-line``, ``marker``) and the basis' line style (``solid``,
-    ``dashed``, ``dotted``)."""
-
-    colour: str
-    style: str
-    line: str
-    label: str
+def _admin_look(layer: str) -> Look:
+    colour, weight, fill = _ADMIN.get(layer, ("#7f8c8d", 1.0, 0.0))
+    drawn = Style(geometry="area", weight=weight, fill=fill > 0, fill_opacity=fill, opacity=1.0)
+    return Look(colour, drawn, layer)
 
 
-def style_of(catalog: Any, kind: str, basis: str) -> Look:
-    """The look of a feature of ``kind`` whose weakest member basis is ``basis``."""
-    k = catalog.kinds[kind]
-    b = catalog.bases.get(basis)
-    line = b.style if b is not None and b.style else "dotted"
-    label = f"{k.zh} {k.en} · {b.zh if b is not None else basis}"
-    return Look(k.colour, k.style, line, label)
-
-
-def _rgb(colour: str, alpha: int = 255) -> str:
-    h = colour.lstrip("#")
-    return ",".join(str(int(h[i : i + 2], 16)) for i in (0, 2, 4)) + f",{alpha}"
-
-
-def _rules(layer: str, frame: Any) -> list[tuple[str, str, str]]:
-    """The (kind, weakest basis, part) combinations present in a concept layer, sorted."""
+def _looks(layer: str, frame: Any, catalog: Any) -> list[tuple[str, str, str, Look]]:
+    """``(kind, weakest basis, part, look)`` of every combination present in a concept
+    layer, sorted."""
     if layer not in _GEOMETRY:
         return []
-    keys = zip(frame["kind"], frame["weakest"], frame["part"], strict=True)
-    return sorted(set(keys))
+    keys = sorted(set(zip(frame["kind"], frame["weakest"], frame["part"], strict=True)))
+    return [(k, b, p, look(catalog, kind=k, basis=b, part=p)) for k, b, p in keys]
+
+
+def _rgb(colour: str, opacity: float = 1.0) -> str:
+    h = colour.lstrip("#")
+    return ",".join(str(int(h[i : i + 2], 16)) for i in (0, 2, 4)) + f",{round(opacity * 255)}"
+
+
+def _mm(px: float) -> str:
+    return f"{px * _MM_PER_PX:.2f}"
+
+
+def _pen(dash: tuple[float, ...]) -> str:
+    """QGIS's named pen for a dash pattern (fills have no custom dash)."""
+    if not dash:
+        return "solid"
+    return "dot" if dash[0] <= 2 else "dash"
+
+
+def _dash(dash: tuple[float, ...]) -> str:
+    return " ".join(f"{d:g}" for d in dash)
 
 
 # --- QML (QGIS) -----------------------------------------------------------------------------
@@ -81,25 +81,36 @@ def _qml_symbol(parent: ET.Element, name: str, kind: str, values: dict[str, str]
     _option_map(layer, values)
 
 
-def _qml_values(symbol: str, look: Look, part: str, width: float = 0.6) -> dict[str, str]:
-    pen = _PEN[look.line]
+def _qml_values(symbol: str, lk: Look) -> dict[str, str]:
+    st = lk.style
     if symbol == "line":
-        return {"line_color": _rgb(look.colour), "line_width": "0.8", "line_style": pen}
+        out = {
+            "line_color": _rgb(lk.colour, st.opacity),
+            "line_width": _mm(st.weight),
+            "line_width_unit": "MM",
+            "line_style": _pen(st.dash),
+        }
+        if st.dash:
+            out |= {"use_custom_dash": "1", "customdash": _dash(st.dash).replace(" ", ";")}
+            out["customdash_unit"] = "Pixel"
+        return out
     if symbol == "marker":
         return {
-            "color": _rgb(look.colour),
+            "color": _rgb(lk.colour, st.fill_opacity if st.fill else 0.0),
             "name": "circle",
-            "size": "2.6",
-            "outline_color": "255,255,255,255",
-            "outline_width": "0.3",
+            "size": _mm(2 * (st.radius or 5.0)),
+            "outline_color": _rgb(st.rim or lk.colour, st.opacity),
+            "outline_style": _pen(st.dash),
+            "outline_width": _mm(st.weight),
         }
-    filled = look.style == "fill" and part == "whole"
+    fill = "solid" if st.fill else ("b_diagonal" if st.hatch else "no")
     return {
-        "color": _rgb(look.colour, _FILL_ALPHA[look.line]),
-        "style": "solid" if filled else ("b_diagonal" if part == "partial" else "no"),
-        "outline_color": _rgb(look.colour),
-        "outline_style": pen,
-        "outline_width": f"{width}",
+        "color": _rgb(lk.colour, st.fill_opacity if st.fill else st.opacity),
+        "style": fill,
+        "outline_color": _rgb(lk.colour, st.opacity),
+        "outline_style": _pen(st.dash),
+        "outline_width": _mm(st.weight),
+        "outline_width_unit": "MM",
     }
 
 
@@ -112,24 +123,14 @@ def qml(layer: str, frame: Any, catalog: Any) -> str:
         renderer = ET.SubElement(root, "renderer-v2", type="RuleRenderer", symbollevels="0")
         rules = ET.SubElement(renderer, "rules", key="root")
         symbols = ET.SubElement(renderer, "symbols")
-        for i, (kind, basis, part) in enumerate(_rules(layer, frame)):
-            look = style_of(catalog, kind, basis)
+        for i, (kind, basis, part, lk) in enumerate(_looks(layer, frame, catalog)):
             expr = f"\"kind\" = '{kind}' AND \"weakest\" = '{basis}' AND \"part\" = '{part}'"
-            label = f"{look.label} · {catalog.parts[part].zh if part in catalog.parts else part}"
-            ET.SubElement(rules, "rule", key=f"r{i}", filter=expr, symbol=str(i), label=label)
-            _qml_symbol(symbols, str(i), symbol, _qml_values(symbol, look, part))
+            ET.SubElement(rules, "rule", key=f"r{i}", filter=expr, symbol=str(i), label=lk.label)
+            _qml_symbol(symbols, str(i), symbol, _qml_values(symbol, lk))
     else:
-        colour, width = _ADMIN.get(layer, ("#7f8c8d", 0.3))
         renderer = ET.SubElement(root, "renderer-v2", type="singleSymbol", symbollevels="0")
         symbols = ET.SubElement(renderer, "symbols")
-        fill = {
-            "color": _rgb(colour, 60 if layer == "context" else 0),
-            "style": "solid" if layer == "context" else "no",
-            "outline_color": _rgb(colour),
-            "outline_style": "solid",
-            "outline_width": f"{width}",
-        }
-        _qml_symbol(symbols, "0", "fill", fill)
+        _qml_symbol(symbols, "0", "fill", _qml_values("fill", _admin_look(layer)))
     ET.indent(root)
     return (
         "<!DOCTYPE qgis PUBLIC 'http://mrcc.com/qgis.dtd' 'SYSTEM'>\n"
@@ -158,32 +159,38 @@ def _sld_filter(rule: ET.Element, pairs: Iterable[tuple[str, str]]) -> None:
         ET.SubElement(eq, f"{{{_OGC}}}Literal").text = value
 
 
-def _stroke(parent: ET.Element, colour: str, width: float, line: str = "solid") -> None:
+def _stroke(parent: ET.Element, colour: str, st: Style) -> None:
     stroke = ET.SubElement(parent, _sld("Stroke"))
-    _param(stroke, "CssParameter", "stroke", colour)
-    _param(stroke, "CssParameter", "stroke-width", f"{width}")
-    if _SLD_DASH[line]:
-        _param(stroke, "CssParameter", "stroke-dasharray", _SLD_DASH[line])
+    _param(stroke, "CssParameter", "stroke", st.rim or colour)
+    _param(stroke, "CssParameter", "stroke-width", f"{st.weight:g}")
+    _param(stroke, "CssParameter", "stroke-opacity", f"{st.opacity:g}")
+    if st.dash:
+        _param(stroke, "CssParameter", "stroke-dasharray", _dash(st.dash))
 
 
-def _sld_symbolizer(rule: ET.Element, symbol: str, look: Look, part: str) -> None:
+def _fill(parent: ET.Element, colour: str, opacity: float) -> None:
+    fill = ET.SubElement(parent, _sld("Fill"))
+    _param(fill, "CssParameter", "fill", colour)
+    _param(fill, "CssParameter", "fill-opacity", f"{opacity:g}")
+
+
+def _sld_symbolizer(rule: ET.Element, symbol: str, lk: Look) -> None:
+    st = lk.style
     if symbol == "line":
-        _stroke(ET.SubElement(rule, _sld("LineSymbolizer")), look.colour, 2.5, look.line)
+        _stroke(ET.SubElement(rule, _sld("LineSymbolizer")), lk.colour, st)
         return
     if symbol == "marker":
         graphic = ET.SubElement(ET.SubElement(rule, _sld("PointSymbolizer")), _sld("Graphic"))
         mark = ET.SubElement(graphic, _sld("Mark"))
         ET.SubElement(mark, _sld("WellKnownName")).text = "circle"
-        fill = ET.SubElement(mark, _sld("Fill"))
-        _param(fill, "CssParameter", "fill", look.colour)
-        ET.SubElement(graphic, _sld("Size")).text = "8"
+        _fill(mark, lk.colour, st.fill_opacity if st.fill else 0.0)
+        _stroke(mark, lk.colour, st)
+        ET.SubElement(graphic, _sld("Size")).text = f"{2 * (st.radius or 5.0):g}"
         return
     poly = ET.SubElement(rule, _sld("PolygonSymbolizer"))
-    if look.style == "fill" and part == "whole":
-        fill = ET.SubElement(poly, _sld("Fill"))
-        _param(fill, "CssParameter", "fill", look.colour)
-        _param(fill, "CssParameter", "fill-opacity", f"{_FILL_ALPHA[look.line] / 255:.2f}")
-    _stroke(poly, look.colour, 1.5, "dashed" if part == "partial" else look.line)
+    if st.fill:
+        _fill(poly, lk.colour, st.fill_opacity)
+    _stroke(poly, lk.colour, st)
 
 
 def sld(layer: str, frame: Any, catalog: Any) -> str:
@@ -195,18 +202,16 @@ def sld(layer: str, frame: Any, catalog: Any) -> str:
     ET.SubElement(user, _sld("Title")).text = f"{layer} (gansu-atlas, kinds.toml)"
     fts = ET.SubElement(user, _sld("FeatureTypeStyle"))
     if layer in _GEOMETRY:
-        for kind, basis, part in _rules(layer, frame):
-            look = style_of(catalog, kind, basis)
+        for kind, basis, part, lk in _looks(layer, frame, catalog):
             rule = ET.SubElement(fts, _sld("Rule"))
             ET.SubElement(rule, _sld("Name")).text = f"{kind} {basis} {part}"
-            ET.SubElement(rule, _sld("Title")).text = look.label
+            ET.SubElement(rule, _sld("Title")).text = lk.label
             _sld_filter(rule, [("kind", kind), ("weakest", basis), ("part", part)])
-            _sld_symbolizer(rule, _GEOMETRY[layer], look, part)
+            _sld_symbolizer(rule, _GEOMETRY[layer], lk)
     else:
-        colour, width = _ADMIN.get(layer, ("#7f8c8d", 0.3))
         rule = ET.SubElement(fts, _sld("Rule"))
         ET.SubElement(rule, _sld("Name")).text = layer
-        _stroke(ET.SubElement(rule, _sld("PolygonSymbolizer")), colour, width * 4)
+        _sld_symbolizer(rule, "fill", _admin_look(layer))
     ET.indent(root)
     return '<?xml version="1.0" encoding="UTF-8"?>\n' + ET.tostring(root, encoding="unicode") + "\n"
 
@@ -214,9 +219,9 @@ def sld(layer: str, frame: Any, catalog: Any) -> str:
 # --- KML ---------------------------------------------------------------------------------------
 
 
-def _kml_colour(colour: str, alpha: int) -> str:
+def _kml_colour(colour: str, opacity: float) -> str:
     h = colour.lstrip("#")
-    return f"{alpha:02x}{h[4:6]}{h[2:4]}{h[0:2]}"
+    return f"{round(opacity * 255):02x}{h[4:6]}{h[2:4]}{h[0:2]}"
 
 
 def kml_style_id(layer: str, row: Any) -> str:
@@ -227,25 +232,24 @@ def kml_style_id(layer: str, row: Any) -> str:
 
 
 def kml_styles(layer: str, frame: Any, catalog: Any) -> list[ET.Element]:
-    """The ``<Style>`` elements a KML layer uses (one per kind, basis and part)."""
-    out = []
+    """The ``<Style>`` elements a KML layer uses (one per kind, basis and part). KML has no
+    dashes: a weaker basis shows as a lighter fill and a thinner line."""
     if layer in _GEOMETRY:
-        looks = [(f"{k}.{b}.{p}", style_of(catalog, k, b), p) for k, b, p in _rules(layer, frame)]
+        looks = [(f"{k}.{b}.{p}", lk) for k, b, p, lk in _looks(layer, frame, catalog)]
     else:
-        colour, width = _ADMIN.get(layer, ("#7f8c8d", 0.3))
-        looks = [(layer, Look(colour, "outline", "solid", layer), "whole")]
-    for sid, look, part in looks:
+        looks = [(layer, _admin_look(layer))]
+    out = []
+    for sid, lk in looks:
+        st = lk.style
         style = ET.Element("Style", id=sid)
-        width = {"solid": 3.0, "dashed": 2.0, "dotted": 1.2}[look.line]
         line = ET.SubElement(style, "LineStyle")
-        ET.SubElement(line, "color").text = _kml_colour(look.colour, 255)
-        ET.SubElement(line, "width").text = f"{width}"
+        ET.SubElement(line, "color").text = _kml_colour(lk.colour, st.opacity)
+        ET.SubElement(line, "width").text = f"{st.weight * (0.6 if st.dash else 1.0):g}"
         poly = ET.SubElement(style, "PolyStyle")
-        ET.SubElement(poly, "color").text = _kml_colour(look.colour, _FILL_ALPHA[look.line])
-        filled = look.style == "fill" and part == "whole"
-        ET.SubElement(poly, "fill").text = "1" if filled else "0"
+        ET.SubElement(poly, "color").text = _kml_colour(lk.colour, st.fill_opacity)
+        ET.SubElement(poly, "fill").text = "1" if st.fill else "0"
         icon = ET.SubElement(style, "IconStyle")
-        ET.SubElement(icon, "color").text = _kml_colour(look.colour, 255)
-        ET.SubElement(icon, "scale").text = "0.8"
+        ET.SubElement(icon, "color").text = _kml_colour(lk.colour, 1.0)
+        ET.SubElement(icon, "scale").text = f"{(st.radius or 5.0) / 6:.2f}"
         out.append(style)
     return out

@@ -1,16 +1,19 @@
 """Plain tables of the exports: memberships, layouts, plans, provisions (see :mod:`geo.export`).
 
 Everything here reads the tags that :func:`geo.catalog.tag_units` put on the admin units (the
-``concepts`` JSON), so the tables, the per-layout columns and the maps agree by construction.
+``concepts`` JSON), so the tables, the layout fields and the maps agree by construction.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Mapping, Sequence
+from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 import pandas as pd
+
+from geo.errors import OutputError
 
 #: Columns of the ``memberships`` table (all names fit a Shapefile/dBASE field).
 MEMBERSHIP_COLUMNS = (
@@ -28,37 +31,116 @@ MEMBERSHIP_COLUMNS = (
     "layouts",
     "provisions",
 )
-#: Mark of a partial membership in the per-layout columns (the unit holds part of the member).
+#: Mark of a partial membership in the layout fields (the unit holds part of the member).
 PARTIAL_MARK = "（部分）"
+#: Separator of the element names in a layout field (names themselves hold 、).
+SEPARATOR = "；"
+#: Bytes a dBASE (Shapefile) text field holds: every layout field is sized to fit them.
+FIELD_BYTES = 254
 _FIELD = 10  # dBASE field names hold 10 characters
-#: Names of the admin layers' own columns (as a Shapefile has them): no layout column takes one.
+#: Names of the admin layers' own columns (as a Shapefile has them): no layout field takes one.
 _RESERVED = (
     "adcode", "name", "names", "level", "parent", "area_km2", "seat_lon", "seat_lat",
     "seat_src", "concepts", "concept_zh", "geometry",
 )  # fmt: skip
 
 
-def layout_columns(layouts: Sequence[Any]) -> dict[str, str]:
-    """Layout id → the name of its column on the admin layers (at most 10 characters).
+@dataclass(frozen=True)
+class LayoutField:
+    """One layout field of the admin layers: its ``name`` (at most 10 characters), the
+    ``layout`` it belongs to, its ``part`` (1, 2 … of that layout's fields) and the
+    ``elements`` whose names it holds (a run of the layout's elements, in layout order)."""
 
-    The layout id itself where it fits, else its first 10 characters; where that name is
-    taken (by another layout or an admin column), its first 7 characters, ``_`` and the
-    layout's 2-digit position in ``layouts.toml``.
+    name: str
+    layout: str
+    part: int
+    elements: tuple[str, ...]
+
+
+def element_token(element: Any) -> str:
+    """How an element is written in a layout field: its name, or its id where the name with
+    :data:`PARTIAL_MARK` would not fit :data:`FIELD_BYTES`.
+
+    Raises
+    ------
+    OutputError
+        The id does not fit either.
+    """
+    room = FIELD_BYTES - _bytes(PARTIAL_MARK)
+    for token in (element.name, element.id):
+        if _bytes(token) <= room:
+            return token
+    raise OutputError(
+        f"element id {element.id[:40]!r}… is longer than the {room} bytes a Shapefile field "
+        "holds; shorten it in layers/concepts"
+    )
+
+
+def _bytes(text: str) -> int:
+    return len(text.encode("utf-8"))
+
+
+def _runs(tokens: Sequence[tuple[str, str]]) -> list[tuple[str, ...]]:
+    """The elements ``(id, token)`` cut into runs, in order, each of whose tokens together,
+    every one marked partial and separated, fit :data:`FIELD_BYTES` (the worst a unit can
+    have: whichever of them it belongs to, its value fits)."""
+    runs: list[list[str]] = []
+    size = 0
+    for eid, token in tokens:
+        width = _bytes(token) + _bytes(PARTIAL_MARK)
+        if runs and size + _bytes(SEPARATOR) + width <= FIELD_BYTES:
+            runs[-1].append(eid)
+            size += _bytes(SEPARATOR) + width
+        else:
+            runs.append([eid])
+            size = width
+    return [tuple(r) for r in runs] or [()]
+
+
+def _field_name(layout: str, position: int, part: int, used: set[str]) -> str:
+    """A free name of at most 10 characters for ``part`` of the layout at ``position``: the
+    layout id cut to fit (``nengyuan_j``, ``nengyuan_2``), else with the layout's 2-digit
+    position (``hx_chen_09``, ``hx_ch_09_2``), else ``f`` and a counter."""
+    suffix = "" if part == 1 else f"_{part}"
+    room = _FIELD - len(suffix)
+    candidates = [
+        layout[:room].rstrip("_") + suffix,
+        f"{layout[: room - 3].rstrip('_')}_{position:02d}{suffix}",
+    ]
+    for name in candidates:
+        if name and len(name) <= _FIELD and name not in used:
+            return name
+    n = 1
+    while f"f{n:03d}" in used:
+        n += 1
+    return f"f{n:03d}"
+
+
+def layout_fields(catalog: Any) -> list[LayoutField]:
+    """The layout fields of the admin layers (the Shapefile field map), from the catalog alone.
+
+    A layout's elements, in layout order, are cut into runs whose names (:func:`element_token`)
+    fit :data:`FIELD_BYTES` together even if a unit belonged to every one of them partially;
+    each run is one field. So every value fits a dBASE field whole, for any catalog and any
+    units, and an element is always in the same field. Most layouts have one field, named by
+    the layout's id (``lz_tongdao``); a long one has ``_2``, ``_3`` … (``nengyuan_2``).
 
     Examples
     --------
-    >>> from types import SimpleNamespace as L
-    >>> layout_columns([L(id="lz_tongdao"), L(id="hx_chengzhen_a"), L(id="hx_chengzhen_b")])
-    {'lz_tongdao': 'lz_tongdao', 'hx_chengzhen_a': 'hx_chengzh', 'hx_chengzhen_b': 'hx_chen_03'}
+    >>> from types import SimpleNamespace as N
+    >>> els = {f"e_{i}": N(id=f"e_{i}", name="长" * 30) for i in range(5)}
+    >>> cat = N(layouts=[N(id="nengyuan_jidi", elements=list(els))], get=els.__getitem__)
+    >>> [(f.name, f.elements) for f in layout_fields(cat)]
+    [('nengyuan_j', ('e_0', 'e_1')), ('nengyuan_2', ('e_2', 'e_3')), ('nengyuan_3', ('e_4',))]
     """
-    out: dict[str, str] = {}
+    out = []
     used = set(_RESERVED)
-    for i, lay in enumerate(layouts, start=1):
-        name = lay.id[:_FIELD]
-        if name in used:
-            name = f"{lay.id[:7]}_{i:02d}"
-        used.add(name)
-        out[lay.id] = name
+    for position, lay in enumerate(catalog.layouts, start=1):
+        tokens = [(eid, element_token(catalog.get(eid))) for eid in dict.fromkeys(lay.elements)]
+        for part, run in enumerate(_runs(tokens), start=1):
+            name = _field_name(lay.id, position, part, used)
+            used.add(name)
+            out.append(LayoutField(name, lay.id, part, run))
     return out
 
 
@@ -66,25 +148,45 @@ def _entries(frame: pd.DataFrame) -> list[list[dict[str, Any]]]:
     return [json.loads(v) for v in frame["concepts"]]
 
 
-def add_layout_columns(frame: Any, catalog: Any) -> Any:
-    """A copy of a tagged admin layer with one text column per layout (:func:`layout_columns`).
+def add_layout_columns(frame: Any, catalog: Any, fields: Sequence[LayoutField]) -> Any:
+    """A copy of a tagged admin layer with one text column per layout field
+    (:func:`layout_fields`).
 
-    A unit's value lists, in layout order and ``、``-separated, the names of the layout's
+    A unit's value lists, in layout order and ``；``-separated, the names of the field's
     elements it belongs to, each partial membership marked ``（部分）``; empty when none.
     """
-    columns = layout_columns(catalog.layouts)
-    entries = _entries(frame)
+    entries = [{x["id"]: x for x in unit} for unit in _entries(frame)]
     out = frame.copy()
-    for lay in catalog.layouts:
-        order = {eid: i for i, eid in enumerate(lay.elements)}
-        values = []
-        for unit in entries:
-            inside = sorted((x for x in unit if x["id"] in order), key=lambda x: order[x["id"]])
-            values.append(
-                "、".join(x["name"] + (PARTIAL_MARK if x["partial"] else "") for x in inside)
+    for f in fields:
+        tokens = {eid: element_token(catalog.get(eid)) for eid in f.elements}
+        out[f.name] = [
+            SEPARATOR.join(
+                tokens[eid] + (PARTIAL_MARK if unit[eid]["partial"] else "")
+                for eid in f.elements
+                if eid in unit
             )
-        out[columns[lay.id]] = values
+            for unit in entries
+        ]
     return out
+
+
+def fields_table(catalog: Any, fields: Sequence[LayoutField]) -> pd.DataFrame:
+    """The ``fields`` lookup (the field map of the layout fields): ``field``, ``layout``,
+    ``part``, ``elements`` (comma-separated ids) and ``names`` (as the field writes them,
+    ``；``-separated)."""
+    return pd.DataFrame(
+        [
+            {
+                "field": f.name,
+                "layout": f.layout,
+                "part": f.part,
+                "elements": ",".join(f.elements),
+                "names": SEPARATOR.join(element_token(catalog.get(e)) for e in f.elements),
+            }
+            for f in fields
+        ],
+        columns=["field", "layout", "part", "elements", "names"],
+    )
 
 
 def memberships(units: Sequence[pd.DataFrame], catalog: Any) -> pd.DataFrame:
@@ -128,13 +230,17 @@ def memberships(units: Sequence[pd.DataFrame], catalog: Any) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=list(MEMBERSHIP_COLUMNS))
 
 
-def layouts_table(catalog: Any, columns: Mapping[str, str]) -> pd.DataFrame:
-    """The ``layouts`` lookup: the column of each layout on the admin layers, its names,
-    plan, caption, figure provision and elements (comma-separated ids)."""
+def layouts_table(catalog: Any, fields: Sequence[LayoutField]) -> pd.DataFrame:
+    """The ``layouts`` lookup: the fields of each layout on the admin layers (comma-separated,
+    see :func:`fields_table`), its names, plan, caption, figure provision and elements
+    (comma-separated ids)."""
+    columns: dict[str, list[str]] = {}
+    for f in fields:
+        columns.setdefault(f.layout, []).append(f.name)
     return pd.DataFrame(
         [
             {
-                "column": columns[lay.id],
+                "fields": ",".join(columns[lay.id]),
                 "id": lay.id,
                 "name": lay.name,
                 "name_en": lay.name_en,

@@ -1,11 +1,12 @@
 """Files for GIS staff: every layer in the format and CRS they need, styled and described.
 
 :func:`collect_layers` gathers the product's layers (admin units tagged with the plans'
-elements, one column per layout; one layer per geometry type of concept features; the
-memberships, layouts, plans, provisions and links as tables); :func:`export_layers` writes any
-named layers in any of :data:`FORMATS` and any CRS of :func:`resolve_crs`; :func:`export` does
-both. The schema of every layer, the Shapefile field map and the CRSs are documented in
-``docs/schema.md``. The writers live in ``geo._export_*`` (one module per concern).
+elements, with layout fields that a Shapefile holds whole; one layer per geometry type of
+concept features; the memberships, layouts, fields (the field map), plans, provisions and
+links as tables); :func:`export_layers` writes any named layers in any of :data:`FORMATS` and
+any CRS of :func:`resolve_crs`; :func:`export` does both. The schema of every layer, the
+Shapefile field map and the CRSs are documented in ``docs/schema.md``. The writers live in
+``geo._export_*`` (one module per concern).
 
 Writes are atomic (every file is written into a temporary folder inside ``out`` and moved
 into place only when all succeeded) and deterministic (the same inputs give the same bytes:
@@ -73,6 +74,7 @@ LAYERS = (
     "concept_points",
     "memberships",
     "layouts",
+    "fields",
     "plans",
     "provisions",
     "links",
@@ -88,8 +90,9 @@ _MULTI = {"Polygon": "MultiPolygon", "LineString": "MultiLineString", "Point": "
 # --- collecting ---------------------------------------------------------------------------------
 
 
-def _units(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
-    """The admin layers: Gansu's tagged with the elements they belong to, and the context."""
+def _units(inputs: Inputs, fields: Sequence[tables.LayoutField]) -> dict[str, gpd.GeoDataFrame]:
+    """The admin layers: Gansu's tagged with the elements they belong to (and one column per
+    layout field), and the context."""
     gazetteer, tagged = inputs.gazetteer, inputs.tagged_units
     out = {}
     for name, level in [
@@ -99,7 +102,7 @@ def _units(inputs: Inputs) -> dict[str, gpd.GeoDataFrame]:
     ]:
         units = tagged[tagged["level"] == level].reset_index(drop=True)
         units.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in units["adcode"]])
-        out[name] = tables.add_layout_columns(units, inputs.catalog)
+        out[name] = tables.add_layout_columns(units, inputs.catalog, fields)
     context = inputs.context.copy()
     context.insert(2, "names", ["、".join(gazetteer.names_of(a)) for a in context["adcode"]])
     out["context"] = context
@@ -183,13 +186,15 @@ def collect_layers(
         )
     inputs = read_inputs(root) if inputs is None else inputs
     catalog = inputs.catalog
+    fields = tables.layout_fields(catalog)
     layers: dict[str, Any] = {}
     if {*_ADMIN, "context", "memberships"} & set(wanted):
-        layers.update(_units(inputs))
+        layers.update(_units(inputs, fields))
         layers["memberships"] = tables.memberships([layers[n] for n in _ADMIN], catalog)
     if any(n.startswith("concept_") for n in wanted):
         layers.update(_concepts(inputs))
-    layers["layouts"] = tables.layouts_table(catalog, tables.layout_columns(catalog.layouts))
+    layers["layouts"] = tables.layouts_table(catalog, fields)
+    layers["fields"] = tables.fields_table(catalog, fields)
     layers["plans"] = tables.plans_table(inputs.corpus)
     if "provisions" in wanted:
         layers["provisions"] = tables.provisions_table(inputs.corpus)
@@ -312,6 +317,12 @@ def _write_atomically(out: Path, write: Callable[[Path], None]) -> list[Path]:
     return sorted(out / p.name for p in files)
 
 
+def _written_fields(layers: Mapping[str, Any], catalog: Any) -> list[tables.LayoutField]:
+    """The layout fields that an admin layer of ``layers`` holds (for the README's field map)."""
+    columns = {c for n in _ADMIN if n in layers for c in layers[n].columns}
+    return [f for f in tables.layout_fields(catalog) if f.name in columns]
+
+
 def export_layers(
     layers: Mapping[str, gpd.GeoDataFrame | pd.DataFrame],
     *,
@@ -365,6 +376,7 @@ def export_layers(
         csv_geometry=csv_geometry,
         descriptions={e.stem: describe(e) for e in entries},
         metadata=metadata(inputs, crs, targets),
+        fields=_written_fields(layers, inputs.catalog),
     )
 
     def write(folder: Path) -> None:

@@ -14,7 +14,9 @@ This module turns that into plain data, with no renderer in it (no folium, no ma
 - :func:`element_looks` — for each element, its colour and the :func:`style_key` of each of its
   members and feature parts (the page script only looks these up);
 - :func:`page_styles` and :func:`legend` — the styles and the legend entries of a set of
-  elements (the kind × basis/part combinations actually drawn).
+  elements (the kind × basis/part combinations actually drawn);
+- :func:`look` — a kind × basis × part for a GIS style (the exports' QML, SLD and KML): the
+  kind's colour, the :func:`style` the pages draw, and a label.
 
 Sizes are CSS pixels; a renderer in points (matplotlib) multiplies by :data:`PT_PER_PX`.
 
@@ -37,12 +39,14 @@ from typing import Any
 
 __all__ = [
     "PT_PER_PX",
+    "Look",
     "Style",
     "basis_style",
     "element_basis",
     "element_colours",
     "element_looks",
     "legend",
+    "look",
     "page_styles",
     "style",
     "style_key",
@@ -114,6 +118,37 @@ class Style:
         out = asdict(self)
         out["dash"] = list(self.dash)
         return out
+
+
+@dataclass(frozen=True)
+class Look:
+    """A kind × basis × part as a GIS style draws it (one rule of a QML, SLD or KML style).
+
+    Attributes
+    ----------
+    colour
+        The kind's colour (``#rrggbb``): a rule is per kind, not per element.
+    style
+        The :class:`Style` the pages draw it with (:func:`style`).
+    label
+        Legend text: kind (zh, en), basis (zh) and, unless ``whole``, the part (zh).
+    """
+
+    colour: str
+    style: Style
+    label: str
+
+
+def look(catalog: Any, *, kind: str, basis: str = "stated", part: str = "whole") -> Look:
+    """The look of a kind × basis × part for the exports' styles, from the same
+    :func:`style` as the pages (so a partial unit is hatched, never filled, and a guess is
+    dashed or dotted in every format)."""
+    k, b = catalog.kinds[kind], catalog.bases[basis]
+    p = catalog.parts.get(part)
+    label = f"{k.zh} {k.en} · {b.zh}"
+    if part != "whole":
+        label += f" · {p.zh if p is not None else part}"
+    return Look(k.colour.lower(), style(catalog, kind=kind, basis=basis, part=part), label)
 
 
 def style_key(kind: str, basis: str, part: str) -> str:

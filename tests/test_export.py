@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import json
 import shutil
+import signal
 import sqlite3
 import subprocess
+import sys
+import time
 import tomllib
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -17,15 +20,21 @@ import pytest
 import shapely
 from pyproj import CRS
 
+from geo import _export_tables as tables
 from geo._export_formats import SHP_CUT
+from geo._io import defuse_table
 from geo._paths import data_root
+from geo.catalog import unit_tags
 from geo.cli import main
 from geo.datum import wgs84_to_gcj02
 from geo.errors import OutputError
 from geo.export import LAYERS, SHP_FIELDS, collect_layers, export_layers
 
 ALL = ["gpkg", "shp", "fgb", "parquet", "csv", "geojson", "geojsonseq", "kml", "topojson"]
-SPATIAL = ["counties", "concept_areas", "concept_lines", "concept_points"]
+ADMIN = ["province", "prefectures", "counties"]
+UNITS = [*ADMIN, "context"]  # never cut in any format
+SPATIAL = [*UNITS, "concept_areas", "concept_lines", "concept_points"]
+TABLES = ["memberships", "layouts", "fields", "plans", "provisions", "links"]
 SUFFIX = {"geojsonseq": "geojsonl"}
 OGRINFO = shutil.which("ogrinfo")
 
@@ -77,27 +86,106 @@ def test_collect_layers_carries_concepts_names_and_evidence(layers):
 
 def test_memberships_are_the_tags_one_row_per_unit_and_element(layers, inputs):
     members = layers["memberships"]
-    counties = layers["counties"]
-    tagged = sum(len(json.loads(v)) for v in counties["concepts"])
-    assert (members["level"] == "county").sum() == tagged > 1238  # 1,238 before issue 15
+    catalog = inputs.catalog
+    tags = unit_tags(catalog, inputs.units)  # the catalog's own rules, on the inputs' units
+    assert len(members) == sum(len(v) for v in tags.values())
+    for level in ("province", "prefecture", "county"):
+        want = sum(len(v) for (_, lv), v in tags.items() if lv == level)
+        assert (members["level"] == level).sum() == want, level
+    pairs = set(zip(members["adcode"], members["element"], strict=True))
+    direct = {
+        (a, e.id)
+        for e in catalog.elements
+        for m in e.members
+        if m.level in ("county", "prefecture") and not m.partial
+        for a in m.adcodes
+    }
+    assert direct and direct <= pairs  # every whole member the catalog names is a row
     yihe = members[members["element"] == "lz_yihe"]
     assert set(yihe["role"]) == {"core"} and "lz_yihe_liangji_sidai" in set(yihe["layouts"])
-    assert set(members["basis"]) <= set(inputs.catalog.bases)
-    assert set(members["role"]) <= set(inputs.catalog.roles)
+    assert set(members["basis"]) <= set(catalog.bases)
+    assert set(members["role"]) <= set(catalog.roles)
     assert set(members["via"]) <= {"", "prefecture", "county"}
-    # the per-layout column says the same as the table, and fits a dBASE field
-    column = layers["layouts"].set_index("id").loc["lz_yihe_liangji_sidai", "column"]
-    assert len(column) <= 10
-    has = counties[counties[column].str.contains("一核")]["adcode"]
-    assert set(has) == set(yihe[yihe["level"] == "county"]["adcode"])
-    # most per-layout values fit a dBASE field; the longest (a 市州 in a layout of many elements)
-    # are cut in the Shapefile with a mark and a README line (test below), whole elsewhere
-    cells = [
-        n for name in ("province", "prefectures", "counties")
-        for col in layers["layouts"]["column"]
-        for n in layers[name][col].str.encode("utf-8").str.len()
-    ]  # fmt: skip
-    assert sum(n <= 254 for n in cells) / len(cells) > 0.98
+
+
+def _field_of(layers, element: str) -> str:
+    fields = layers["fields"]
+    holds = fields["elements"].str.split(",").map(lambda ids: element in ids)
+    return fields[holds].iloc[0]["field"]
+
+
+def test_layout_fields_hold_every_membership_whole_in_a_dbase_field(layers):
+    fields = layers["fields"]
+    assert fields["field"].is_unique and (fields["field"].str.len() <= 10).all()
+    assert set(fields["layout"]) == set(layers["layouts"]["id"])
+    assert list(layers["layouts"]["fields"].str.split(",").explode()) == list(fields["field"])
+    members = layers["memberships"]
+    levels = {"province": "province", "prefectures": "prefecture", "counties": "county"}
+    for name, level in levels.items():
+        frame = layers[name]
+        assert len([c for c in frame.columns if c != "geometry"]) <= 255
+        for field in fields.itertuples():
+            values = frame[field.field]
+            assert values.str.encode("utf-8").str.len().max() <= 254, (name, field.field)
+            # the field says the same as the memberships table, element by element
+            order = field.elements.split(",")
+            mine = members[members["element"].isin(order) & (members["level"] == level)]
+            rank = {e: i for i, e in enumerate(order)}
+            want = {
+                code: "；".join(
+                    r.name + ("（部分）" if r.partial else "")
+                    for r in sorted(rows.itertuples(), key=lambda r: rank[r.element])
+                )
+                for code, rows in mine.groupby("adcode")
+            }
+            got = dict(zip(frame["adcode"], values, strict=True))
+            assert got == {a: want.get(a, "") for a in got}, (name, field.field)
+    column = _field_of(layers, "lz_yihe")
+    has = layers["counties"][layers["counties"][column].str.contains("一核")]["adcode"]
+    yihe = members[(members["element"] == "lz_yihe") & (members["level"] == "county")]
+    assert set(has) == set(yihe["adcode"])
+
+
+def test_layout_fields_fit_for_any_catalog():
+    """A catalog far bigger than today's, with long names: every value still fits 254 bytes,
+    every name 10 characters, and an element too long to name is written by its id."""
+    from types import SimpleNamespace as N
+
+    elements = {f"big_e{i}": N(id=f"big_e{i}", name="很长的名字" * (1 + i % 9)) for i in range(400)}
+    elements["big_huge"] = N(id="big_huge", name="超" * 100)  # 300 bytes: written by its id
+    ids = list(elements)
+    starts = [(j * 7) % 360 for j in range(120)]
+    layouts = [N(id=f"layout_long_{j}", elements=ids[s : s + 40]) for j, s in enumerate(starts)]
+    layouts.append(N(id="adcode", elements=ids[-3:]))  # a layout id that is an admin column
+    catalog = N(layouts=layouts, get=elements.__getitem__)
+    fields = tables.layout_fields(catalog)
+    names = [f.name for f in fields]
+    assert len(names) > len(layouts) and len(set(names)) == len(names)
+    assert all(len(n) <= 10 for n in names)
+    assert "adcode" not in names
+    for lay in layouts:  # every element of every layout in exactly one of its fields
+        mine = [e for f in fields if f.layout == lay.id for e in f.elements]
+        assert sorted(mine) == sorted(dict.fromkeys(lay.elements))
+    # a unit in every element, every one partially: the worst case
+    tags = [{"id": e, "partial": True} for e in ids]
+    frame = pd.DataFrame({"adcode": ["620000"], "concepts": [json.dumps(tags)]})
+    wide = tables.add_layout_columns(frame, catalog, fields)
+    sizes = [len(wide[f.name].iloc[0].encode("utf-8")) for f in fields]
+    assert max(sizes) <= 254 and min(sizes) > 0
+    assert "big_huge（部分）" in set(wide[[f.name for f in fields]].iloc[0].str.split("；").sum())
+
+
+def test_a_shapefile_holds_at_most_255_fields_and_says_which_it_left_out(tmp_path, inputs):
+    frame = gpd.GeoDataFrame(
+        {"adcode": ["620100"], **{f"f{i:03d}": ["x"] for i in range(300)}},
+        geometry=[shapely.box(103, 36, 104, 37)],
+        crs="EPSG:4326",
+    )
+    export_layers({"counties": frame}, out=tmp_path, formats=["shp"], inputs=inputs)
+    back = _read(tmp_path / "counties.shp")
+    assert len(back.columns) - 1 == 255 and list(back.columns[:3]) == ["adcode", "f000", "f001"]
+    readme = (tmp_path / "README_wgs84.txt").read_text(encoding="utf-8")
+    assert "counties.shp: fields f254 … f299 (46) left out" in readme
 
 
 def test_plans_lookup_and_provision_documents(layers):
@@ -114,14 +202,16 @@ def test_plans_lookup_and_provision_documents(layers):
 @pytest.mark.parametrize("fmt", [f for f in ALL if f != "gpkg"])
 def test_every_format_reads_back_with_no_field_cut(layers, wgs84, fmt, name):
     out, _ = wgs84
-    key = ["adcode"] if name == "counties" else ["id", "part"]
+    key = ["adcode"] if name in UNITS else ["id", "part"]
     gpkg = _read(_path(out, "gpkg", name), name).sort_values(key, ignore_index=True)
     back = _read(_path(out, fmt, name))
     back = back.sort_values([{"id": "element_id"}.get(c, c) if fmt == "kml" else c for c in key])
     back = back.reset_index(drop=True)  # FlatGeobuf stores features in spatial-index order
     assert len(back) == len(gpkg) == len(layers[name])
+    readme = (out / "README_wgs84.txt").read_text(encoding="utf-8")
     geoms = back.geometry[back.geometry.notna()]  # CSV: no WKT where Excel cannot hold it
-    assert len(geoms) and geoms.is_valid.all() and not geoms.is_empty.any()
+    assert len(geoms) == len(back) or (fmt == "csv" and f"{name}.csv: the WKT of" in readme)
+    assert geoms.is_valid.all() and not geoms.is_empty.any()
     if fmt in ("shp", "fgb", "parquet", "geojson", "geojsonseq", "kml"):
         assert CRS(back.crs).to_epsg() == 4326
     fields = {c: SHP_FIELDS.get(c, c) if fmt == "shp" else c for c in gpkg.columns}
@@ -132,19 +222,34 @@ def test_every_format_reads_back_with_no_field_cut(layers, wgs84, fmt, name):
             fields["id"] = "element_id"
     text = [c for c in fields if pd.api.types.is_string_dtype(gpkg[c]) and c != "concepts"]
     assert text and ("name" in text)
-    readme = (out / "README_wgs84.txt").read_text(encoding="utf-8")
+    if fmt == "shp" and name in ADMIN:  # every layout field is in the Shapefile
+        assert set(layers["fields"]["field"]) <= set(back.columns)
+        assert f"{name}.shp: field" not in readme and f"{name}.shp: fields" not in readme
     for col in text:  # every text value whole, Chinese intact
         got = [_text(v) for v in back[fields[col]]]
         want = [str(v) for v in gpkg[col]]
-        if fmt == "shp" and got != want:  # dBASE: cut only with a mark and a README line
+        if fmt == "shp" and name not in UNITS and got != want:  # cut: a mark and a README line
             assert f"{name}.shp: field {fields[col]}:" in readme
-            assert name != "counties" or col in set(layers["layouts"]["column"])
             for a, b in zip(got, want, strict=True):
                 assert a == b or (a.endswith(SHP_CUT) and b.startswith(a[:-1])), (col, a)
             continue
         assert got == want, (fmt, name, col)
-    if fmt == "shp" and name == "counties":  # the JSON lists are left out, not cut
+    if fmt == "shp" and name in ADMIN:  # the JSON lists are left out, not cut
         assert "concepts" not in back.columns and "concept_zh" not in back.columns
+
+
+@pytest.mark.parametrize("name", TABLES)
+def test_every_table_reads_back_whole_from_the_geopackage_and_csv(layers, wgs84, name):
+    out, _ = wgs84
+    gpkg = pyogrio.read_dataframe(out / "gansu_atlas_wgs84.gpkg", layer=name, read_geometry=False)
+    csv = pyogrio.read_dataframe(out / f"{name}.csv")  # typed by the .csvt
+    # the CSV's cells that a spreadsheet would run as a formula start with ' (documented)
+    for back, want in ((gpkg, layers[name]), (csv, defuse_table(layers[name]))):
+        want = want.astype(str).reset_index(drop=True)
+        back = pd.DataFrame(back)[list(want.columns)].astype(str)
+        bools = [c for c in want.columns if layers[name][c].dtype == bool]
+        back[bools] = back[bools].replace({"1": "True", "0": "False"})
+        assert back.equals(want), name
 
 
 def test_ogrinfo_opens_every_file_without_warnings(wgs84):
@@ -177,21 +282,38 @@ def test_geoparquet_is_version_1_with_projjson(wgs84):
 
 
 @pytest.mark.parametrize("fmt", ALL)
+def _filters(layers) -> list[tuple[str, str, str]]:
+    """(element, its name, its field): 一核, and an element of a continuation field (``_2`` …)
+    whose name is in no other name of its field, so a LIKE filter finds it alone."""
+    out = [("lz_yihe", "一核", _field_of(layers, "lz_yihe"))]
+    members = layers["memberships"]
+    for f in layers["fields"][layers["fields"]["part"] > 1].itertuples():
+        names = f.names.split("；")
+        for eid, name in zip(f.elements.split(","), names, strict=True):
+            alone = sum(name in other for other in names) == 1
+            if alone and (members[members["element"] == eid]["level"] == "county").sum() > 1:
+                return [*out, (eid, name, f.field)]
+    raise AssertionError("no continuation field with county members")
+
+
+@pytest.mark.parametrize("fmt", ALL)
 def test_a_qgis_filter_for_an_element_finds_the_same_units_everywhere(layers, wgs84, fmt):
     out, _ = wgs84
-    column = layers["layouts"].set_index("id").loc["lz_yihe_liangji_sidai", "column"]
     members = layers["memberships"]
-    expected = set(
-        members[(members["element"] == "lz_yihe") & (members["level"] == "county")]["adcode"]
-    )
-    path = _path(out, fmt, "counties")
-    if fmt == "parquet":
-        back = gpd.read_parquet(path)
-        got = back[back[column].str.contains("一核")]["adcode"]
-    else:
-        layer = "counties" if fmt == "gpkg" else None
-        got = _read(path, layer, where=f"\"{column}\" LIKE '%一核%'")["adcode"]
-    assert set(got) == expected and len(expected) == 8
+    for name, level in [("counties", "county"), ("prefectures", "prefecture")]:
+        for element, label, column in _filters(layers):  # the field map says where it is
+            rows = members[(members["element"] == element) & (members["level"] == level)]
+            expected = set(rows["adcode"])
+            path = _path(out, fmt, name)
+            if fmt == "parquet":
+                back = gpd.read_parquet(path)
+                got = back[back[column].str.contains(label)]["adcode"]
+            else:
+                layer = name if fmt == "gpkg" else None
+                got = _read(path, layer, where=f"\"{column}\" LIKE '%{label}%'")["adcode"]
+            assert set(got) == expected and expected, (fmt, name, element)
+            if (element, level) == ("lz_yihe", "county"):
+                assert len(expected) == 8
 
 
 def test_geojson_is_rfc7946_and_named(wgs84):
@@ -432,3 +554,42 @@ def test_a_gdal_error_is_one_line_and_removes_the_new_folder(layers, inputs, tmp
         )
     assert "driver refused" in str(info.value) and "\n" not in str(info.value)
     assert not out.exists()
+
+
+def _export_cli(out: Path) -> subprocess.Popen[bytes]:
+    argv = ["export", "--format", "gpkg,shp", "--layer", "counties", "--out", str(out)]
+    return subprocess.Popen(
+        [sys.executable, "-m", "geo", *argv],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+
+
+def _snapshot(folder: Path) -> dict[str, bytes]:
+    return {p.name: p.read_bytes() for p in sorted(folder.iterdir()) if p.is_file()}
+
+
+def test_a_killed_export_leaves_the_previous_files_and_the_next_run_cleans_up(tmp_path):
+    out = tmp_path / "exports"
+    start = time.monotonic()
+    proc = _export_cli(out)
+    assert proc.wait(timeout=600) == 0
+    took = time.monotonic() - start
+    before = _snapshot(out)
+    assert "counties.shp" in before and "gansu_atlas_wgs84.gpkg" in before
+    killed = 0
+    for fraction in (0.75, 0.95):  # late: while the files are being written
+        proc = _export_cli(out)
+        try:
+            proc.wait(timeout=took * fraction)
+        except subprocess.TimeoutExpired:
+            proc.send_signal(signal.SIGKILL)
+            proc.wait()
+            killed += 1
+        assert _snapshot(out) == before  # whole previous files (the same bytes), none half-written
+    proc = _export_cli(out)
+    assert proc.wait(timeout=600) == 0
+    assert _snapshot(out) == before
+    assert not [p.name for p in out.iterdir() if p.is_dir()]  # the killed runs' folders: gone
+    if not killed:
+        pytest.skip("every export finished before the kill")

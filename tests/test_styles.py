@@ -119,3 +119,47 @@ def test_legend_lists_the_looks_drawn_with_the_ontologys_words(catalog):
     # a page with fewer elements has a shorter legend
     one = styles.legend(catalog, ["lz_yihe_zhongxin"])
     assert [x["kind"] for x in one] == ["core"] and len(one[0]["looks"]) == 1
+
+
+def test_gis_styles_draw_what_the_pages_draw(catalog):
+    """The exports' QML, SLD and KML take their looks from styles.look / styles.style."""
+    import xml.etree.ElementTree as ET
+
+    import pandas as pd
+
+    from geo._export_styles import kml_styles, qml, sld
+
+    lk = styles.look(catalog, kind="core", basis="implied", part="partial")
+    assert lk.style == styles.style(catalog, kind="core", basis="implied", part="partial")
+    assert lk.colour == catalog.kinds["core"].colour.lower() and "部分" in lk.label
+    combos = [
+        ("core", "implied", "whole"),
+        ("core", "implied", "partial"),
+        ("zone", "stated", "whole"),
+    ]
+    frame = pd.DataFrame(combos, columns=["kind", "weakest", "part"])
+    root = ET.fromstring(qml("concept_areas", frame, catalog).split("\n", 1)[1])
+    by_rule = {}
+    for rule in root.iter("rule"):
+        symbol = root.find(f".//symbol[@name='{rule.get('symbol')}']")
+        by_rule[rule.get("filter")] = {o.get("name"): o.get("value") for o in symbol.iter("Option")}
+    for kind, basis, part in combos:
+        st = styles.style(catalog, kind=kind, basis=basis, part=part)
+        got = by_rule[f"\"kind\" = '{kind}' AND \"weakest\" = '{basis}' AND \"part\" = '{part}'"]
+        alpha = int(got["color"].split(",")[3])
+        assert got["style"] == ("solid" if st.fill else "b_diagonal" if st.hatch else "no")
+        assert not st.fill or alpha == round(st.fill_opacity * 255)
+        assert (got["outline_style"] == "solid") == (not st.dash)
+    sld_root = ET.fromstring(sld("concept_areas", frame, catalog).encode("utf-8"))
+    ns = "{http://www.opengis.net/sld}"
+    dashes = {
+        p.text for p in sld_root.iter(f"{ns}CssParameter") if p.get("name") == "stroke-dasharray"
+    }
+    assert dashes == {" ".join(f"{d:g}" for d in catalog.bases["implied"].dash)}
+    opacities = {
+        p.text for p in sld_root.iter(f"{ns}CssParameter") if p.get("name") == "fill-opacity"
+    }
+    assert opacities == {f"{catalog.bases[b].fill_opacity:g}" for b in ("implied", "stated")}
+    kml = {s.get("id"): s for s in kml_styles("concept_areas", frame, catalog)}
+    assert kml["core.implied.partial"].find("PolyStyle/fill").text == "0"  # never filled
+    assert kml["core.implied.whole"].find("PolyStyle/fill").text == "1"
