@@ -786,11 +786,20 @@ def test_styles_tell_stated_inferred_and_partial_apart(built, browser):
     assert belt.get_attribute("marker-end").startswith("url(#atlas-arrow-")
     assert "示意" in s.page.inner_text(".leaflet-atlas-labels-pane")
     s.page.context.close()
-    # an element of inferred members only (the 甘南 counties of the 黄河 barrier): dashed, lighter
+    # the 黄河 barrier: 玛曲 and 碌曲 are stated (专栏13 names them), the other 甘南 counties
+    # inferred: dashed and lighter, the stated ones solid
     s = open_page(browser, out / "ldn_shengtai.html")
-    inferred = attrs('path[data-id="ldn_liangping_huanghe"][data-part="whole"]')
-    assert inferred and all(p["dash"] for p in inferred)
-    assert float(inferred[0]["opacity"]) < float(stated[0]["opacity"])
+    barrier = 'path[data-id="ldn_liangping_huanghe"][data-part="whole"]'
+    looks = {
+        a: attrs(f'{barrier}[data-adcode="{a}"]')
+        for a in ("623025", "623026", "623001", "623021", "623022", "623027")
+    }
+    assert all(looks.values())
+    for a in ("623025", "623026"):  # 玛曲县, 碌曲县
+        assert all(p["dash"] is None for p in looks[a]), a
+    for a in ("623001", "623021", "623022", "623027"):  # 合作市, 临潭县, 卓尼县, 夏河县
+        assert all(p["dash"] for p in looks[a]), a
+        assert float(looks[a][0]["opacity"]) < float(stated[0]["opacity"])
     s.page.context.close()
 
 
