@@ -55,6 +55,9 @@ class Vocabulary:
     shared_heads: tuple[str, ...] = ()
     unit_ends: tuple[str, ...] = ()
     layout_words: tuple[str, ...] = ()
+    list_min: int = 2
+    list_fillers: str = ""
+    tail_words: tuple[str, ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -157,6 +160,9 @@ def _read_vocabulary(path: str) -> Vocabulary:
             shared_heads=tuple(sorted(raw.get("shared_heads", ()), key=len, reverse=True)),
             unit_ends=tuple(raw.get("unit_ends", ())),
             layout_words=tuple(raw.get("layout_words", ())),
+            list_min=int(raw.get("list_min", 2)),
+            list_fillers=str(raw.get("list_fillers", "")),
+            tail_words=tuple(raw.get("tail_words", ())),
             path=path,
         )
     except KeyError as exc:

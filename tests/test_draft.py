@@ -268,3 +268,22 @@ def test_unknown_plan_is_one_line(corpus, gaz) -> None:
 def test_report_lists_undefined_parts(gaz) -> None:
     report = draft_report(_draft("hexi", gaz))
     assert "UNDEFINED" in report and "两翼: the text does not define this part" in report
+
+
+def test_one_listed_zone_is_no_layout(gaz) -> None:
+    # jidi.txt item 2: a single 以白银为主的精细化工基地 is a mention, not a list of zones
+    draft = _draft("jidi", gaz)
+    assert not any("精细化工" in e.name for e in draft.elements)
+    assert not any("精细化工" in s.text for s in draft.slogans)
+
+
+def test_list_min_is_data(tmp_path: Path, gaz) -> None:
+    # raising list_min in drafting.toml turns the rule off for lists of three: no code change
+    text = (LAYERS / "drafting.toml").read_text(encoding="utf-8")
+    (tmp_path / "drafting.toml").write_text(
+        text.replace("list_min = 2", "list_min = 4"), encoding="utf-8"
+    )
+    vocab = read_vocabulary(root=tmp_path)
+    c = parse_text(CASES / "jidi.txt", plan="jidi")
+    draft = draft_plan("jidi", corpus=c, gazetteer=gaz, vocabulary=vocab, catalog=None)
+    assert not any(e.name == "苹果精深加工基地" for e in draft.elements)
