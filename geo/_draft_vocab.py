@@ -58,6 +58,7 @@ class Vocabulary:
     list_min: int = 2
     list_fillers: str = ""
     tail_words: tuple[str, ...] = ()
+    joiners: tuple[str, ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -163,6 +164,7 @@ def _read_vocabulary(path: str) -> Vocabulary:
             list_min=int(raw.get("list_min", 2)),
             list_fillers=str(raw.get("list_fillers", "")),
             tail_words=tuple(raw.get("tail_words", ())),
+            joiners=tuple(raw.get("joiners", ())),
             path=path,
         )
     except KeyError as exc:
