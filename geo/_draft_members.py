@@ -34,6 +34,9 @@ def _members(
                 e = gazetteer.lookup(text[:k])
                 mentions = [Mention(0, k, text[:k], e.name, e.adcodes, e.kind, e.partial)]
                 break
+    if not mentions:  # 长江上游: an area named by nature, read through a gazetteer name
+        mentions = _area_mentions(text, gazetteer, vocab)
+        notes += [f"{m.matched} read as {m.name} ([areas] of drafting.toml)" for m in mentions]
     tail = text[mentions[-1].end :] if mentions else ""
     cities = item.cities or (
         len(mentions) >= 2 and any(tail.startswith(w) for w in vocab.city_words)
@@ -154,6 +157,18 @@ def _members(
                 )
             k = text.find(place, k + 1)
     return out, notes
+
+
+def _area_mentions(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Mention]:
+    """The area words of ``[areas]`` in ``text`` as mentions of the gazetteer names they
+    stand for (the first of each, in text order)."""
+    out = []
+    for word, name in vocab.areas.items():
+        k = text.find(word)
+        if k >= 0 and name in gazetteer:
+            e = gazetteer.lookup(name)
+            out.append(Mention(k, k + len(word), word, e.name, e.adcodes, e.kind, e.partial))
+    return sorted(out, key=lambda m: m.start)
 
 
 def _nodes(

@@ -59,6 +59,7 @@ class Vocabulary:
     list_fillers: str = ""
     tail_words: tuple[str, ...] = ()
     joiners: tuple[str, ...] = ()
+    areas: Mapping[str, str] = field(default_factory=dict)
     path: str = ""
 
     @functools.cached_property
@@ -165,6 +166,7 @@ def _read_vocabulary(path: str) -> Vocabulary:
             list_fillers=str(raw.get("list_fillers", "")),
             tail_words=tuple(raw.get("tail_words", ())),
             joiners=tuple(raw.get("joiners", ())),
+            areas={str(k): str(x) for k, x in raw.get("areas", {}).items()},
             path=path,
         )
     except KeyError as exc:

@@ -287,3 +287,11 @@ def test_list_min_is_data(tmp_path: Path, gaz) -> None:
     c = parse_text(CASES / "jidi.txt", plan="jidi")
     draft = draft_plan("jidi", corpus=c, gazetteer=gaz, vocabulary=vocab, catalog=None)
     assert not any(e.name == "苹果精深加工基地" for e in draft.elements)
+
+
+def test_area_read_through_the_gazetteer_says_so(gaz) -> None:
+    el = _by_name(_draft("jidi", gaz), "南部长江上游生态屏障")
+    assert any("长江上游 read as 两江一水" in n for n in el.notes)
+    # a name that holds a known place is read by that place, not by [areas]
+    el = _by_name(_draft("jidi", gaz), "陇东黄土高原生态屏障")
+    assert {m.name for m in el.members} == {"庆阳市", "平凉市"}
