@@ -60,6 +60,7 @@ class Vocabulary:
     tail_words: tuple[str, ...] = ()
     joiners: tuple[str, ...] = ()
     areas: Mapping[str, str] = field(default_factory=dict)
+    chain_patterns: tuple[re.Pattern[str], ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -167,6 +168,7 @@ def _read_vocabulary(path: str) -> Vocabulary:
             tail_words=tuple(raw.get("tail_words", ())),
             joiners=tuple(raw.get("joiners", ())),
             areas={str(k): str(x) for k, x in raw.get("areas", {}).items()},
+            chain_patterns=tuple(re.compile(p) for p in raw.get("chain_patterns", ())),
             path=path,
         )
     except KeyError as exc:

@@ -468,6 +468,12 @@ def _list_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
             places = name if find_mentions(name, b.gaz) else ""
         if places:
             items.append(_Item(name, places, clause.strip(), prov.id, kind))
+    for pattern in b.vocab.chain_patterns:  # 将A-B-C串联打造成X廊道: a route through cities
+        for m in pattern.finditer(sentence):
+            name = _strip_lead(m.group("name"), b.vocab)
+            kind = b.vocab.kind_of_name(name)
+            if kind and _only_places(m.group("places"), b):
+                items.append(_Item(name, m.group("places"), m.group(0), prov.id, kind, cities=True))
     return items
 
 
@@ -494,15 +500,16 @@ def _whole_or_part(el: DraftElement, vocab: Vocabulary) -> DraftElement:
 
 def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -> list[Slogan]:
     """Layouts without a slogan: one sentence listing at least ``list_min`` named zones, each
-    with its places (重点建设以A、B为主的X基地，以C为主的Y基地…), one element each, under the
-    title of the item that holds the sentence (7.农产品加工基地重点工程。…)."""
+    with its places (重点建设以A、B为主的X基地，以C为主的Y基地…), or stringing cities into a
+    named route (``chain_patterns``: 将A-B-C串联打造成X廊道), one element each, under the title
+    of the item or paragraph that holds the sentence (7.农产品加工基地重点工程。…)."""
     out: list[Slogan] = []
     for prov in provs:
         if prov.kind == "heading" or prov.id in slogan_provs:
             continue
         for s, e in _sentences(prov.text):
             run = _list_items(prov.text[s:e], prov, b)
-            if len(run) < b.vocab.list_min:
+            if len(run) < b.vocab.list_min and not any(it.cities for it in run):
                 continue
             sid = f"{b.plan}_draft_l{len(out) + 1}"
             children = [
@@ -516,7 +523,8 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
             ]
             line = prov.text.rfind("\n", 0, s) + 1  # the numbered item that holds it
             title = prov.text[line:s].split("。")[0] if line < s else ""
-            title = _ITEM_NO.sub("", title.strip(" 　。"))
+            title = _ITEM_NO.sub("", re.sub(r"^第[一二三四五六七八九十百\d]+条\s*", "", title))
+            title = title.strip(" 　。")
             label = title if 2 <= len(title) <= 24 else "、".join(it.name for it in run)
             b.elements[sid] = DraftElement(
                 id=sid,

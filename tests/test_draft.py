@@ -295,3 +295,11 @@ def test_area_read_through_the_gazetteer_says_so(gaz) -> None:
     # a name that holds a known place is read by that place, not by [areas]
     el = _by_name(_draft("jidi", gaz), "陇东黄土高原生态屏障")
     assert {m.name for m in el.members} == {"庆阳市", "平凉市"}
+
+
+def test_a_strung_route_runs_in_text_order(gaz) -> None:
+    el = _by_name(_draft("jidi", gaz), "黄河风情旅游廊道")
+    assert el.kind == "corridor"  # an area (kinds.toml): its cities in the text's order
+    names = [m.name for m in el.members]
+    assert names[0] == "临夏市" and names[-1] == "白银区"
+    assert all(m.via.endswith("(city)") for m in el.members)
