@@ -15,13 +15,15 @@
    zones in the sentence of the slogan (以…为主的…区，…构建“一带五区”), sharing the head of its
    last name (A、B和C生态安全屏障), or in the sentences after it; the places listed right before
    a part of points (民乐、临泽等城镇，作为“多点”); and the plan's scope (本规划范围包括…). A
-   布局 section whose paragraphs open with named regions is a layout without a slogan.
+   布局 section whose paragraphs open with named regions is a layout without a slogan, and so
+   is a sentence listing named zones each with its places (以A、B为主的X基地，以C为主的Y基地)
+   or stringing cities into a named route (将A-B-C串联打造成X廊道).
    A slogan whose parts the text does not define is listed with its parts and no members.
 3. **Members** through the gazetteer: combined names (酒嘉) and regions (陇东) expand and
    say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture named as a
    city (in a list of cities, a stop of a route, a growth pole, 酒嘉双城) is its city proper
    (``[seats]``); an area named by a combined name of cities is the districts its paragraph
-   names; places outside Gansu stay named outside members. The modules ``geo._draft_*`` hold
+   names; an area named by nature (长江上游) is read through a gazetteer name (``[areas]``); places outside Gansu stay named outside members. The modules ``geo._draft_*`` hold
    the parts: vocabulary, records, slogans, definitions, members, writing.
 4. **Kinds and geometry** from ``kinds.toml``: areas, schematic lines through their nodes in
    text order (``path``), points.
