@@ -117,7 +117,13 @@ def _members(
         via = ""
         if word_partial:
             notes.append(f"{said} is part of {name}: partial, never filled")
-        elif cities and not point and level == "prefecture" and m.kind in ("short", "unit"):
+        elif (
+            cities
+            and not point
+            and level == "prefecture"
+            and m.kind in ("short", "unit")
+            and _has_counties(m.adcodes, gazetteer)  # 嘉峪关市 has none: the city is the unit
+        ):
             notes.append(f"{m.matched} in a list of cities is its city, not the whole prefecture")
             seats = _seats(name, gazetteer, vocab)
             if seats:
@@ -157,6 +163,11 @@ def _members(
                 )
             k = text.find(place, k + 1)
     return out, notes
+
+
+def _has_counties(adcodes: tuple[str, ...], gazetteer: Gazetteer) -> bool:
+    """Whether the unit of ``adcodes`` (one) has counties in the gazetteer."""
+    return len(adcodes) == 1 and any(u.parent == adcodes[0] for u in gazetteer.units.values())
 
 
 def _area_mentions(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Mention]:

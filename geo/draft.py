@@ -23,8 +23,10 @@
    say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture named as a
    city (in a list of cities, a stop of a route, a growth pole, 酒嘉双城) is its city proper
    (``[seats]``); an area named by a combined name of cities is the districts its paragraph
-   names; an area named by nature (长江上游) is read through a gazetteer name (``[areas]``); places outside Gansu stay named outside members. The modules ``geo._draft_*`` hold
-   the parts: vocabulary, records, slogans, definitions, members, writing.
+   names; an area named by nature (长江上游) is read through a gazetteer name (``[areas]``);
+   a city without counties (嘉峪关市) is the whole unit; places outside Gansu stay named
+   outside members. The modules ``geo._draft_*`` hold the parts: vocabulary, records,
+   slogans, definitions, members, writing.
 4. **Kinds and geometry** from ``kinds.toml``: areas, schematic lines through their nodes in
    text order (``path``), points.
 5. **Links**: an element that is the same as a catalog element of another plan (the same name
@@ -527,7 +529,13 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
             title = prov.text[line:s].split("。")[0] if line < s else ""
             title = _ITEM_NO.sub("", re.sub(r"^第[一二三四五六七八九十百\d]+条\s*", "", title))
             title = title.strip(" 　。")
-            label = title if 2 <= len(title) <= 24 else "、".join(it.name for it in run)
+            label = (
+                title
+                if 2 <= len(title) <= 24
+                else "、".join(it.name for it in run)
+                if len(run) > 1
+                else run[0].quote  # a lone route: its sentence, not its own name again
+            )
             b.elements[sid] = DraftElement(
                 id=sid,
                 name=label,

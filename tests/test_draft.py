@@ -303,3 +303,10 @@ def test_a_strung_route_runs_in_text_order(gaz) -> None:
     names = [m.name for m in el.members]
     assert names[0] == "临夏市" and names[-1] == "白银区"
     assert all(m.via.endswith("(city)") for m in el.members)
+
+
+def test_a_city_without_counties_is_the_whole_unit(gaz) -> None:
+    # 嘉峪关市 has no counties: as a city it is the unit itself, not a part of it
+    c = parse_text("一、廊道\n将嘉峪关-酒泉串联打造成丝路风情廊道，完善服务。\n", plan="jyg")
+    el = _by_name(draft_plan("jyg", corpus=c, gazetteer=gaz), "丝路风情廊道")
+    assert [(m.name, m.partial) for m in el.members] == [("嘉峪关市", False), ("肃州区", False)]
