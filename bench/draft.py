@@ -166,7 +166,7 @@ def run() -> dict:
         stated = _units_of([m for m in e.members if m.basis == "stated"], expand)
         st_total += len(stated)
         if match is None:
-            missed_el.append(f"{e.id} {e.name}")
+            missed_el.append((len(cu), f"{e.id} {e.name} ({len(cu)} units)"))
             continue
         used.add(match.id)
         found_el.append(e.id)
@@ -219,7 +219,7 @@ def run() -> dict:
         "unstated_layouts": unstated,
         "elements": len(found_el) / max(1, len(leaves)),
         "elements_n": (len(found_el), len(leaves)),
-        "missed_elements": missed_el,
+        "missed_elements": [x for _, x in sorted(missed_el, key=lambda t: -t[0])],
         "precision": tp / max(1, fp_d),
         "recall": tp / max(1, c_total),
         "units": (tp, fp_d, c_total),

@@ -54,7 +54,10 @@ def _strip_lead(name: str, vocab: Vocabulary) -> str:
             if name.startswith(w) and len(name) > len(w) + 1:
                 name = name[len(w) :]
                 changed = True
-    return name.strip(' “”"')
+    name = name.strip(' “”"')
+    if name.count("”") > name.count("“"):  # “两江一水”流域: keep the opening quote
+        name = "“" + name
+    return name
 
 
 def _member_clause(clause: str, vocab: Vocabulary) -> tuple[str, str] | None:
@@ -307,6 +310,7 @@ def _define_part(
     if items:
         return _dedupe(items)
     definers = "|".join(re.escape(d) for d in vocab.definers)
+    roles = "|".join(re.escape(w) for w in sorted(vocab.member_words, key=len, reverse=True))
     # 3. a run of paragraphs or a box under a heading that names the part
     for lbl in sorted(labels):
         heads = [i for i, _, _ in quoted.get(lbl, ()) if provs[i].kind == "heading"]
@@ -352,6 +356,8 @@ def _define_part(
         before = text[sent[0] : h.start].rstrip("“（(")
         if h.counted:
             listed = re.match(rf"”?[，：:]?(?:{definers})", after)
+            if listed and re.match(rf"”?为(?:{roles})", after):
+                listed = None  # 以A、B…五大X为重点: 为 closes the 以 frame, the list is before
             if listed:  # 五大旅游目的地，即A、B、C…: the list after the group
                 stretch = re.split(r"[。；]", after[listed.end() :])[0]
                 quote = text[h.start : h.end + listed.end() + len(stretch)]
@@ -361,8 +367,13 @@ def _define_part(
             raw_tail = re.split(r"[，。；：]", before)[-1]
             quote = text[h.start - len(raw_tail) : h.end]
             tail = re.sub(r"等$", "", raw_tail)
-            verb_cut = max(
-                (tail.rfind(w) + len(w) for w in vocab.lead_words if w in tail), default=0
+            verb_cut = max(  # not at a word that joins the list (A、B和C五大X)
+                (
+                    tail.rfind(w) + len(w)
+                    for w in vocab.lead_words
+                    if w in tail and w not in vocab.joiners
+                ),
+                default=0,
             )
             body = tail[verb_cut:] if verb_cut < len(tail) else tail
             if "、" in body or "和" in body:

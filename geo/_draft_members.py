@@ -34,6 +34,9 @@ def _members(
                 e = gazetteer.lookup(text[:k])
                 mentions = [Mention(0, k, text[:k], e.name, e.adcodes, e.kind, e.partial)]
                 break
+    if not mentions:  # 长江上游: an area named by nature, read through a gazetteer name
+        mentions = _area_mentions(text, gazetteer, vocab)
+        notes += [f"{m.matched} read as {m.name} ([areas] of drafting.toml)" for m in mentions]
     tail = text[mentions[-1].end :] if mentions else ""
     cities = item.cities or (
         len(mentions) >= 2 and any(tail.startswith(w) for w in vocab.city_words)
@@ -114,7 +117,13 @@ def _members(
         via = ""
         if word_partial:
             notes.append(f"{said} is part of {name}: partial, never filled")
-        elif cities and not point and level == "prefecture" and m.kind in ("short", "unit"):
+        elif (
+            cities
+            and not point
+            and level == "prefecture"
+            and m.kind in ("short", "unit")
+            and _has_counties(m.adcodes, gazetteer)  # 嘉峪关市 has none: the city is the unit
+        ):
             notes.append(f"{m.matched} in a list of cities is its city, not the whole prefecture")
             seats = _seats(name, gazetteer, vocab)
             if seats:
@@ -154,6 +163,23 @@ def _members(
                 )
             k = text.find(place, k + 1)
     return out, notes
+
+
+def _has_counties(adcodes: tuple[str, ...], gazetteer: Gazetteer) -> bool:
+    """Whether the unit of ``adcodes`` (one) has counties in the gazetteer."""
+    return len(adcodes) == 1 and any(u.parent == adcodes[0] for u in gazetteer.units.values())
+
+
+def _area_mentions(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Mention]:
+    """The area words of ``[areas]`` in ``text`` as mentions of the gazetteer names they
+    stand for (the first of each, in text order)."""
+    out = []
+    for word, name in vocab.areas.items():
+        k = text.find(word)
+        if k >= 0 and name in gazetteer:
+            e = gazetteer.lookup(name)
+            out.append(Mention(k, k + len(word), word, e.name, e.adcodes, e.kind, e.partial))
+    return sorted(out, key=lambda m: m.start)
 
 
 def _nodes(

@@ -55,6 +55,12 @@ class Vocabulary:
     shared_heads: tuple[str, ...] = ()
     unit_ends: tuple[str, ...] = ()
     layout_words: tuple[str, ...] = ()
+    list_min: int = 2
+    list_fillers: str = ""
+    tail_words: tuple[str, ...] = ()
+    joiners: tuple[str, ...] = ()
+    areas: Mapping[str, str] = field(default_factory=dict)
+    chain_patterns: tuple[re.Pattern[str], ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -157,6 +163,12 @@ def _read_vocabulary(path: str) -> Vocabulary:
             shared_heads=tuple(sorted(raw.get("shared_heads", ()), key=len, reverse=True)),
             unit_ends=tuple(raw.get("unit_ends", ())),
             layout_words=tuple(raw.get("layout_words", ())),
+            list_min=int(raw.get("list_min", 2)),
+            list_fillers=str(raw.get("list_fillers", "")),
+            tail_words=tuple(raw.get("tail_words", ())),
+            joiners=tuple(raw.get("joiners", ())),
+            areas={str(k): str(x) for k, x in raw.get("areas", {}).items()},
+            chain_patterns=tuple(re.compile(p) for p in raw.get("chain_patterns", ())),
             path=path,
         )
     except KeyError as exc:

@@ -15,14 +15,18 @@
    zones in the sentence of the slogan (以…为主的…区，…构建“一带五区”), sharing the head of its
    last name (A、B和C生态安全屏障), or in the sentences after it; the places listed right before
    a part of points (民乐、临泽等城镇，作为“多点”); and the plan's scope (本规划范围包括…). A
-   布局 section whose paragraphs open with named regions is a layout without a slogan.
+   布局 section whose paragraphs open with named regions is a layout without a slogan, and so
+   is a sentence listing named zones each with its places (以A、B为主的X基地，以C为主的Y基地)
+   or stringing cities into a named route (将A-B-C串联打造成X廊道).
    A slogan whose parts the text does not define is listed with its parts and no members.
 3. **Members** through the gazetteer: combined names (酒嘉) and regions (陇东) expand and
    say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture named as a
    city (in a list of cities, a stop of a route, a growth pole, 酒嘉双城) is its city proper
    (``[seats]``); an area named by a combined name of cities is the districts its paragraph
-   names; places outside Gansu stay named outside members. The modules ``geo._draft_*`` hold
-   the parts: vocabulary, records, slogans, definitions, members, writing.
+   names; an area named by nature (长江上游) is read through a gazetteer name (``[areas]``);
+   a city without counties (嘉峪关市) is the whole unit; places outside Gansu stay named
+   outside members. The modules ``geo._draft_*`` hold the parts: vocabulary, records,
+   slogans, definitions, members, writing.
 4. **Kinds and geometry** from ``kinds.toml``: areas, schematic lines through their nodes in
    text order (``path``), points.
 5. **Links**: an element that is the same as a catalog element of another plan (the same name
@@ -37,6 +41,7 @@ pass over the plan's provisions plus dictionary lookups: linear in the text.
 
 from __future__ import annotations
 
+import dataclasses
 import os
 import re
 import tomllib
@@ -61,11 +66,22 @@ __all__ = [
     "read_vocabulary",
     "write_draft",
 ]
-from geo._draft_define import _define_part, _fits, _Item, _quoted_index, _run_items, _section
+from geo._draft_define import (
+    _clauses,
+    _define_part,
+    _fits,
+    _Item,
+    _member_clause,
+    _quoted_index,
+    _run_items,
+    _section,
+    _sentences,
+    _strip_lead,
+)
 from geo._draft_members import _members, _nodes, as_cities
 from geo._draft_records import Draft, DraftElement, DraftMember, Slogan
 from geo._draft_slogans import _Hit, _noun_kind, _noun_phrase, find_slogans
-from geo._draft_vocab import Vocabulary, _norm, read_vocabulary
+from geo._draft_vocab import _ITEM_NO, Vocabulary, _norm, read_vocabulary
 from geo._draft_write import draft_report, draft_toml, write_draft
 
 # --- the drafter -----------------------------------------------------------------------------
@@ -370,6 +386,7 @@ def draft_plan(
             )
         slogans.append(Slogan(sid, first.text, plan_id, first.units, first.provision.id, defined))
     slogans += _heading_layouts(provs, b, {h.provision.id for h in hits})
+    slogans += _list_layouts(provs, b, {h.provision.id for h in hits})
     elements = tuple(b.elements[i] for i in dict.fromkeys(b.order) if i in b.elements)
     return Draft(plan_id, tuple(slogans), elements, dict(b.links))
 
@@ -431,6 +448,111 @@ def _heading_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]
         )
         b.order.insert(b.order.index(f"{sid}_1") if f"{sid}_1" in b.order else len(b.order), sid)
         out.append(Slogan(sid, label, b.plan, (), head.id, True))
+    return out
+
+
+def _list_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
+    """The named zones of one sentence that lists them each with its places: ``以A、B为主的
+    X基地，以C为主的Y基地`` (the places are A、B; C) or ``以D文化为核心的兰州都市圈文化区`` (no
+    place before 为: the zone's own name holds its places)."""
+    items: list[_Item] = []
+    for clause in _clauses(sentence):
+        mc = _member_clause(clause, b.vocab)
+        if mc is None:
+            continue
+        places, name = mc
+        name = _strip_lead(name, b.vocab)
+        for w in b.vocab.tail_words:  # …文化历史区建设: the name ends before 建设
+            if name.endswith(w) and len(name) > len(w) + 2:
+                name = name[: -len(w)]
+        kind = b.vocab.kind_of_name(name)
+        if not kind or "为" in name or not 3 <= len(name) <= 40:
+            continue
+        if not _only_places(places, b):  # 以敦煌文化为核心: a theme, not a list of places
+            places = name if find_mentions(name, b.gaz) else ""
+        if places:
+            items.append(_Item(name, places, clause.strip(), prov.id, kind))
+    for pattern in b.vocab.chain_patterns:  # 将A-B-C串联打造成X廊道: a route through cities
+        for m in pattern.finditer(sentence):
+            name = _strip_lead(m.group("name"), b.vocab)
+            kind = b.vocab.kind_of_name(name)
+            if kind and _only_places(m.group("places"), b):
+                items.append(_Item(name, m.group("places"), m.group(0), prov.id, kind, cities=True))
+    return items
+
+
+def _only_places(text: str, b: _Builder) -> bool:
+    """Whether ``text`` is nothing but place names and the words that join them
+    (兰州、陇南、平凉等地; 河西地区), not a theme named after a place (敦煌文化)."""
+    found = find_mentions(text, b.gaz)
+    rest = list(text)
+    for m in found:
+        rest[m.start : m.end] = [""] * (m.end - m.start)
+    return bool(found) and not "".join(rest).strip(b.vocab.list_fillers)
+
+
+def _whole_or_part(el: DraftElement, vocab: Vocabulary) -> DraftElement:
+    """A zone whose name ends with a partial word (…加工基地, …园区) is part of each unit
+    listed for it: its members are partial."""
+    word = next((w for w in vocab.partial_words if el.name.endswith(w)), "")
+    if not word or all(m.partial for m in el.members):
+        return el
+    members = tuple(dataclasses.replace(m, partial=True) for m in el.members)
+    note = f"a {word} is part of each unit listed for it: partial, never filled"
+    return dataclasses.replace(el, members=members, notes=(*el.notes, note))
+
+
+def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -> list[Slogan]:
+    """Layouts without a slogan: one sentence listing at least ``list_min`` named zones, each
+    with its places (重点建设以A、B为主的X基地，以C为主的Y基地…), or stringing cities into a
+    named route (``chain_patterns``: 将A-B-C串联打造成X廊道), one element each, under the title
+    of the item or paragraph that holds the sentence (7.农产品加工基地重点工程。…)."""
+    out: list[Slogan] = []
+    for prov in provs:
+        if prov.kind == "heading" or prov.id in slogan_provs:
+            continue
+        for s, e in _sentences(prov.text):
+            run = _list_items(prov.text[s:e], prov, b)
+            if len(run) < b.vocab.list_min and not any(it.cities for it in run):
+                continue
+            sid = f"{b.plan}_draft_l{len(out) + 1}"
+            children = [
+                b.add(
+                    _whole_or_part(
+                        b.element_from(it, eid=f"{sid}_{k}", kind=it.kind or "zone", parent=sid),
+                        b.vocab,
+                    )
+                )
+                for k, it in enumerate(run, start=1)
+            ]
+            line = prov.text.rfind("\n", 0, s) + 1  # the numbered item that holds it
+            title = prov.text[line:s].split("。")[0] if line < s else ""
+            title = _ITEM_NO.sub("", re.sub(r"^第[一二三四五六七八九十百\d]+条\s*", "", title))
+            title = title.strip(" 　。")
+            label = (
+                title
+                if 2 <= len(title) <= 24
+                else "、".join(it.name for it in run)
+                if len(run) > 1
+                else run[0].quote  # a lone route: its sentence, not its own name again
+            )
+            b.elements[sid] = DraftElement(
+                id=sid,
+                name=label,
+                plan=b.plan,
+                kind=run[0].kind or "zone",
+                label=label,
+                members=(),
+                quotes=((prov.text[s:e].strip(), prov.id),),
+                parts=tuple(children),
+                notes=(
+                    "a layout without a slogan: one sentence lists named zones, each with its"
+                    " places",
+                ),
+            )
+            first = f"{sid}_1"
+            b.order.insert(b.order.index(first) if first in b.order else len(b.order), sid)
+            out.append(Slogan(sid, label, b.plan, (), prov.id, True))
     return out
 
 

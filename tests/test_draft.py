@@ -268,3 +268,45 @@ def test_unknown_plan_is_one_line(corpus, gaz) -> None:
 def test_report_lists_undefined_parts(gaz) -> None:
     report = draft_report(_draft("hexi", gaz))
     assert "UNDEFINED" in report and "两翼: the text does not define this part" in report
+
+
+def test_one_listed_zone_is_no_layout(gaz) -> None:
+    # jidi.txt item 2: a single 以白银为主的精细化工基地 is a mention, not a list of zones
+    draft = _draft("jidi", gaz)
+    assert not any("精细化工" in e.name for e in draft.elements)
+    assert not any("精细化工" in s.text for s in draft.slogans)
+
+
+def test_list_min_is_data(tmp_path: Path, gaz) -> None:
+    # raising list_min in drafting.toml turns the rule off for lists of three: no code change
+    text = (LAYERS / "drafting.toml").read_text(encoding="utf-8")
+    (tmp_path / "drafting.toml").write_text(
+        text.replace("list_min = 2", "list_min = 4"), encoding="utf-8"
+    )
+    vocab = read_vocabulary(root=tmp_path)
+    c = parse_text(CASES / "jidi.txt", plan="jidi")
+    draft = draft_plan("jidi", corpus=c, gazetteer=gaz, vocabulary=vocab, catalog=None)
+    assert not any(e.name == "苹果精深加工基地" for e in draft.elements)
+
+
+def test_area_read_through_the_gazetteer_says_so(gaz) -> None:
+    el = _by_name(_draft("jidi", gaz), "南部长江上游生态屏障")
+    assert any("长江上游 read as 两江一水" in n for n in el.notes)
+    # a name that holds a known place is read by that place, not by [areas]
+    el = _by_name(_draft("jidi", gaz), "陇东黄土高原生态屏障")
+    assert {m.name for m in el.members} == {"庆阳市", "平凉市"}
+
+
+def test_a_strung_route_runs_in_text_order(gaz) -> None:
+    el = _by_name(_draft("jidi", gaz), "黄河风情旅游廊道")
+    assert el.kind == "corridor"  # an area (kinds.toml): its cities in the text's order
+    names = [m.name for m in el.members]
+    assert names[0] == "临夏市" and names[-1] == "白银区"
+    assert all(m.via.endswith("(city)") for m in el.members)
+
+
+def test_a_city_without_counties_is_the_whole_unit(gaz) -> None:
+    # 嘉峪关市 has no counties: as a city it is the unit itself, not a part of it
+    c = parse_text("一、廊道\n将嘉峪关-酒泉串联打造成丝路风情廊道，完善服务。\n", plan="jyg")
+    el = _by_name(draft_plan("jyg", corpus=c, gazetteer=gaz), "丝路风情廊道")
+    assert [(m.name, m.partial) for m in el.members] == [("嘉峪关市", False), ("肃州区", False)]
