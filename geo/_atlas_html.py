@@ -31,8 +31,9 @@ _JSON_ESCAPES = {
 }
 
 #: Keys of the page model that only the side panel and the search read (the plan texts: most
-#: of a page's bytes; a unit's concepts; the search directory and the units' other names). They follow the map's script, gzip-compressed and
-#: base64-encoded in ``<script type="application/octet-stream" id="atlas-texts-gz">``
+#: of a page's bytes; a unit's concepts; the search directory and the units' other names).
+#: They follow the map's script, gzip-compressed and base64-encoded in
+#: ``<script type="application/octet-stream" id="atlas-texts-gz">``
 #: (:func:`pack_texts`): the browser draws the map before it reaches them, tokenizes a
 #: quarter of the bytes, and ``js/texts_gz.js`` inflates them (``DecompressionStream``, no
 #: network) after the first paint.

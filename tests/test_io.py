@@ -272,9 +272,7 @@ def test_defuse_cell_follows_the_owasp_rule():
 def test_export_csv_cells_are_defused(tmp_path):
     table = pd.DataFrame({"name": FORMULAS, "n": range(len(FORMULAS))})
     [path] = [
-        p
-        for p in export_layers({"t": table}, out=tmp_path, formats=["csv"])
-        if p.suffix == ".csv"
+        p for p in export_layers({"t": table}, out=tmp_path, formats=["csv"]) if p.suffix == ".csv"
     ]
     with open(path, encoding="utf-8-sig", newline="") as fh:  # keep the \r inside a cell
         rows = list(csv.DictReader(fh))

@@ -27,9 +27,9 @@ def executed() -> dict[str, str]:
     texts = {}
     for name in NAMES:
         nb = nbformat.read(NOTEBOOKS / f"{name}.ipynb", as_version=4)
-        NotebookClient(nb, timeout=600, kernel_name="python3", resources={
-            "metadata": {"path": str(NOTEBOOKS)}
-        }).execute()
+        NotebookClient(
+            nb, timeout=600, kernel_name="python3", resources={"metadata": {"path": str(NOTEBOOKS)}}
+        ).execute()
         errors = [o for c in nb.cells for o in c.get("outputs", []) if o.output_type == "error"]
         assert not errors, f"{name}: {errors[0].get('ename')}: {errors[0].get('evalue')}"
         texts[name] = _text(nb)

@@ -165,7 +165,9 @@ def test_figure_link_and_opacity_control(atlas, browser):
 
 def _dead_links(page_file: Path, page) -> list[str]:
     """The relative links of a page (no #, no ?) whose file does not exist."""
-    hrefs = page.evaluate("[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))")
+    hrefs = page.evaluate(
+        "[...document.querySelectorAll('a[href]')].map(a => a.getAttribute('href'))"
+    )
     local = [h.split("#")[0].split("?")[0] for h in hrefs if not re.match(r"^[a-z]+:|^#", h)]
     return [h for h in local if h and not (page_file.parent / h).exists()]
 
@@ -202,5 +204,7 @@ def test_figure_is_linked_only_once_made_else_the_command_is_shown(
     links = index.page.locator(".atlas-figure-link")
     assert links.count() == 1
     assert links.get_attribute("href") == f"figures/{LAYOUT}.png"
-    assert index.page.locator(f'.atlas-card[data-layout="{LAYOUT}"] .atlas-figure-link').count() == 1
+    assert (
+        index.page.locator(f'.atlas-card[data-layout="{LAYOUT}"] .atlas-figure-link').count() == 1
+    )
     assert made.problems() == [] and lay.problems(allow_blocked_hosts=TILES) == []
