@@ -74,8 +74,8 @@ HOSTILE_IDS: tuple[str, ...] = (
     "long-zh",
 )
 
-#: Counties whose official full name no catalog file uses (members name them otherwise), so
-#: renaming them in a temporary root leaves the catalog valid.
+#: Counties renamed in a temporary root (:func:`rename_units` renames their members in the
+#: catalog too, so the catalog stays valid).
 SPARE_COUNTIES: tuple[str, ...] = (
     "621024",
     "621025",
@@ -154,14 +154,17 @@ def replace_file(path: Path, data: str | bytes) -> Path:
 
 
 def rename_units(root: Path, names: dict[str, str]) -> None:
-    """Give the units ``{adcode: name}`` new official names in the boundaries and gazetteer."""
+    """Give the units ``{adcode: name}`` new official names in the boundaries and gazetteer,
+    and in the catalog's members that name them by their old official name."""
     folder = root / "boundaries"
+    old: dict[str, str] = {}
     for path in sorted(folder.glob("*.geojson")):
         data = json.loads(path.read_text(encoding="utf-8"))
         hit = False
         for feat in data["features"]:
             code = feat["properties"].get("adcode")
             if code in names:
+                old[code] = feat["properties"]["name"]
                 feat["properties"]["name"] = names[code]
                 hit = True
         if hit:
@@ -174,6 +177,13 @@ def rename_units(root: Path, names: dict[str, str]) -> None:
         if n != 1:
             raise ValueError(f"unit {code} not found once in {gaz}")
     gaz.write_text(text, encoding="utf-8")
+    for path in sorted((root / "concepts").glob("*.toml")):
+        text = original = path.read_text(encoding="utf-8")
+        for code, name in names.items():
+            member = re.compile(rf'(\{{ *name = ){re.escape(toml_str(old[code]))}([ ,])')
+            text = member.sub(lambda m, name=name: m.group(1) + toml_str(name) + m.group(2), text)
+        if text != original:
+            replace_file(path, text)
 
 
 # --- plan text -----------------------------------------------------------------------------------
