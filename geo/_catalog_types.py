@@ -212,12 +212,13 @@ class Catalog:
         return out[:n]
 
     def layout(self, id: str) -> Layout:
-        """Return the layout ``id``; raise :class:`UnknownNameError` with the known ids."""
+        """Return the layout ``id``; raise :class:`UnknownNameError` naming the nearest ids."""
         for lay in self.layouts:
             if lay.id == id:
                 return lay
-        known = ", ".join(lay.id for lay in self.layouts)
-        raise UnknownNameError(f"unknown layout {id!r}; known layouts: {known}")
+        hint = nearest(id, [lay.id for lay in self.layouts], n=3)
+        fix = f"did you mean {', '.join(hint)}?" if hint else "list them with: gansu-atlas figure --list"
+        raise UnknownNameError(f"unknown layout {id!r}; {fix}")
 
     def by_plan(self, plan: str) -> tuple[Element, ...]:
         """The elements of one plan, in catalog order."""
