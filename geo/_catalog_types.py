@@ -217,7 +217,7 @@ class Catalog:
             if lay.id == id:
                 return lay
         hint = nearest(id, [lay.id for lay in self.layouts], n=3)
-        fix = f"did you mean {', '.join(hint)}?" if hint else "list them with: gansu-atlas figure --list"
+        fix = f"did you mean {', '.join(hint)}?" if hint else "see: gansu-atlas figure --list"
         raise UnknownNameError(f"unknown layout {id!r}; {fix}")
 
     def by_plan(self, plan: str) -> tuple[Element, ...]:
