@@ -180,7 +180,7 @@ def rename_units(root: Path, names: dict[str, str]) -> None:
     for path in sorted((root / "concepts").glob("*.toml")):
         text = original = path.read_text(encoding="utf-8")
         for code, name in names.items():
-            member = re.compile(rf'(\{{ *name = ){re.escape(toml_str(old[code]))}([ ,])')
+            member = re.compile(rf"(\{{ *name = ){re.escape(toml_str(old[code]))}([ ,])")
             text = member.sub(lambda m, name=name: m.group(1) + toml_str(name) + m.group(2), text)
         if text != original:
             replace_file(path, text)
