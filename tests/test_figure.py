@@ -85,8 +85,13 @@ def test_no_cjk_font_is_a_clear_error(monkeypatch, tmp_path):
 
 
 def test_unknown_layout_raises(tmp_path):
-    with pytest.raises(UnknownNameError, match=LAYOUTS[0]):
+    """A misspelt layout id is answered with the id meant (the nearest ids, not all of them)."""
+    typo = LAYOUTS[0][:-1] + "x"
+    with pytest.raises(UnknownNameError, match=f"did you mean {LAYOUTS[0]}"):
+        render_figure(typo, out=tmp_path / "f.png")
+    with pytest.raises(UnknownNameError) as info:
         render_figure("no_such_layout", out=tmp_path / "f.png")
+    assert sum(lay in str(info.value) for lay in LAYOUTS) <= 3
 
 
 def test_unknown_format_raises(tmp_path):
@@ -114,7 +119,7 @@ def test_cli_unknown_layout(capsys, tmp_path):
     assert main(["figure", "no_such_layout", "--out", str(tmp_path / "f.png")]) == 2
     err = capsys.readouterr().err.strip()
     assert "\n" not in err
-    assert "no_such_layout" in err and LAYOUTS[0] in err
+    assert "no_such_layout" in err and "did you mean" in err
     assert not (tmp_path / "f.png").exists()
 
 
