@@ -34,7 +34,9 @@ _POLLER = """
 (() => {
   const count = () => {
     let n = document.querySelectorAll('.leaflet-container path').length;
-    if (window.L && L.Canvas) {
+    // the canvas layers are looked for only where a map has a canvas: walking every global
+    // and every layer each frame would tax the pages it measures (most on the busiest page)
+    if (window.L && L.Canvas && document.querySelector('.leaflet-container canvas')) {
       for (const key of Object.keys(window)) {
         let v; try { v = window[key]; } catch (e) { continue; }
         if (v instanceof L.Map) {

@@ -13,6 +13,7 @@ import gzip
 import importlib.resources
 import importlib.util
 import json
+import re
 from pathlib import Path
 from typing import Any
 
@@ -40,6 +41,12 @@ _JSON_ESCAPES = {
 TEXT_KEYS = (
     "headings", "mentions", "provisions", "unit_refs", "unit_concepts", "directory", "unit_aliases",
 )  # fmt: skip
+
+#: The key of the texts under which the page's other elements travel: the first block holds
+#: only the elements shown at start (with the parts and parents they need), the rest follow
+#: with the texts and ``js/elements.js`` adds them once they are inflated (issue 17: the
+#: combined atlas carries all 300+ elements, 70 % of its map JSON).
+LATER_ELEMENTS = "later_elements"
 
 #: Our page scripts besides ``atlas.js`` (issue 17), inlined before it, in this order. They talk
 #: to the page only through ``window.atlasPage`` (see ``js/present.js``).
@@ -81,6 +88,61 @@ def pack_texts(value: Any) -> str:
 def unpack_texts(text: str) -> Any:
     """Inverse of :func:`pack_texts` (for tests and tools reading a page)."""
     return json.loads(gzip.decompress(base64.b64decode(text)).decode("utf-8"))
+
+
+def split_model(model: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The page model as its two blocks: what the map needs for its first paint, and the
+    texts (:data:`TEXT_KEYS` and the elements not shown at start, :data:`LATER_ELEMENTS`).
+
+    Examples
+    --------
+    >>> m = {"visible": ["a"], "elements": {"a": {"parts": ["b"], "parents": []},
+    ...      "b": {"parts": [], "parents": ["a"]}, "c": {"parts": [], "parents": []}},
+    ...      "provisions": {}}
+    >>> first, text = split_model(m)
+    >>> sorted(first["elements"]), sorted(text["later_elements"]), sorted(text)
+    (['a', 'b'], ['c'], ['later_elements', 'provisions'])
+    >>> join_model(first, text) == m
+    True
+    """
+    first = {k: v for k, v in model.items() if k not in TEXT_KEYS}
+    text = {k: model[k] for k in TEXT_KEYS if k in model}
+    elements = model.get("elements") or {}
+    keep: set[str] = set()
+    todo = [i for i in model.get("visible", ()) if i in elements]
+    while todo:  # the shown elements, their parts and parents, and theirs
+        i = todo.pop()
+        if i not in keep:
+            keep.add(i)
+            todo.extend(
+                j for j in (*elements[i]["parts"], *elements[i]["parents"]) if j in elements
+            )
+    later = {i: r for i, r in elements.items() if i not in keep}
+    if later:
+        first["elements"] = {i: r for i, r in elements.items() if i in keep}
+        text[LATER_ELEMENTS] = later
+    return first, text
+
+
+def join_model(first: dict[str, Any], text: dict[str, Any]) -> dict[str, Any]:
+    """Inverse of :func:`split_model`: the whole page model (for tests and tools reading a
+    page; the page itself joins them in ``js/elements.js``)."""
+    if set(first) & set(text):
+        raise ValueError(f"page blocks share keys: {sorted(set(first) & set(text))}")
+    model = {**first, **text}
+    later = model.pop(LATER_ELEMENTS, {})
+    if later:
+        model["elements"] = dict(sorted({**first.get("elements", {}), **later}.items()))
+    return model
+
+
+def read_page_model(html: str) -> dict[str, Any]:
+    """The whole model of a written atlas page (both of its data blocks)."""
+    first = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', html, re.S)
+    texts = re.search(r'id="atlas-texts-gz"[^>]*>(.*?)</script>', html, re.S)
+    if first is None or texts is None:
+        raise ValueError("not an atlas page: no #atlas-data or #atlas-texts-gz block")
+    return join_model(json.loads(first.group(1)), unpack_texts(texts.group(1).strip()))
 
 
 @functools.cache
@@ -231,8 +293,7 @@ def page_html(
         _Raw(render_template("atlas_head.html", title=title, css=css)),
         name="atlas_head",
     )
-    first = {k: v for k, v in model.items() if k not in TEXT_KEYS}
-    text = {k: model[k] for k in TEXT_KEYS if k in model}
+    first, text = split_model(model)
     fig.html.add_child(
         _Raw(render_template("atlas_body.html", model=model, data=script_json(first))),
         name="atlas_body",

@@ -21,7 +21,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from geo import _atlas_model as am
-from geo._atlas_html import script_json, stabilize_ids, unpack_texts
+from geo._atlas_html import join_model, script_json, stabilize_ids, unpack_texts
 from geo.atlas import ATLAS_PAGE, build_page_model, page_inputs, render_page, write_atlas
 from geo.basemaps import TIANDITU_ENV, basemap_notes, basemap_records
 from geo.errors import OutputError
@@ -97,10 +97,7 @@ def _data(html: str) -> dict:
     first = [t for a, t in scripts if a.get("id") == "atlas-data"]
     texts = [t for a, t in scripts if a.get("id") == "atlas-texts-gz"]
     assert len(first) == 1 and len(texts) == 1
-    model = json.loads(first[0])
-    rest = unpack_texts(texts[0])
-    assert not set(model) & set(rest)
-    return {**model, **rest}
+    return join_model(json.loads(first[0]), unpack_texts(texts[0]))
 
 
 # --- geometry and JSON ---------------------------------------------------------------------------

@@ -7,11 +7,11 @@ legend beside the map and the phone layout. One browser for the module; one atla
 
 from __future__ import annotations
 
-import json
 import re
 
 import pytest
 
+from geo._atlas_html import read_page_model
 from geo.atlas import ATLAS_PAGE, write_atlas
 from tests.browser import needs_chromium, open_browser, open_page
 
@@ -42,9 +42,7 @@ _SEAT_XY = (
 
 
 def _data(html: str) -> dict:
-    m = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', html, re.S)
-    assert m
-    return json.loads(m.group(1))
+    return read_page_model(html)
 
 
 @pytest.fixture(scope="module")

@@ -9,7 +9,6 @@ temporary copy of ``layers/``; the repository's data is never written.
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import tomllib
 from pathlib import Path
@@ -18,7 +17,7 @@ import pyogrio
 import pytest
 
 import geo.review
-from geo._atlas_html import unpack_texts
+from geo._atlas_html import read_page_model
 from geo.catalog import read_catalog
 from geo.cli import main
 from geo.errors import CatalogError
@@ -62,11 +61,7 @@ def flow(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
 
 
 def _model(page: Path) -> dict:
-    html = page.read_text(encoding="utf-8")
-    first = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', html, re.S)
-    texts = re.search(r'id="atlas-texts-gz"[^>]*>(.*?)</script>', html, re.S)
-    assert first is not None and texts is not None
-    return {**json.loads(first.group(1)), **unpack_texts(texts.group(1))}
+    return read_page_model(page.read_text(encoding="utf-8"))
 
 
 def _draft(root: Path) -> dict:

@@ -72,12 +72,10 @@ def parse(html: str) -> _Parsed:
 def page_model(parsed: _Parsed) -> dict:
     """The page model from its two data blocks: the map's JSON, then the plan texts (JSON,
     gzip, base64)."""
-    from geo._atlas_html import unpack_texts
+    from geo._atlas_html import join_model, unpack_texts
 
     first, texts = parsed.data_blocks  # exactly two
-    a, b = json.loads(first), unpack_texts(texts)
-    assert not set(a) & set(b)
-    return {**a, **b}
+    return join_model(json.loads(first), unpack_texts(texts))
 
 
 @pytest.fixture(scope="module")

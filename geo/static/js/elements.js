@@ -8,7 +8,8 @@
  * s.memberUnit, s.geoOf, s.unitBounds, s.lodPolygon, s.kindOf, s.memberLook, s.partLook,
  * s.labelMarker, s.along, s.go (router) and s.syncTree (tree, called if set);
  * it gives each element record its `features` and sets
- *   s.drawOrder    page elements, big areas first (below), then small ones
+ *   s.drawOrder    page elements, big areas first (below), then small ones (s.sortDrawOrder())
+ *   s.addElements(records)  adds the elements that come with the plan texts
  *   s.layerOf(id)  the element's L.FeatureGroup (made on first use)
  *   s.boundsOf(id) its extent from the data, without drawing it
  *   s.drawn(id)    true for elements drawn themselves: no parts on this page, or members of
@@ -88,17 +89,41 @@ atlas.elements = function (s) {
     return group;
   }
   // features by element
-  (s.model.features || []).forEach(function (f) {
-    var e = elements.get(f.id);
-    if (e) (e.features = e.features || []).push(f);
-  });
+  function attachFeatures(ids) {
+    (s.model.features || []).forEach(function (f) {
+      var e = ids.has(f.id) ? elements.get(f.id) : null;
+      if (e) (e.features = e.features || []).push(f);
+    });
+  }
+  attachFeatures(new Set(elements.keys()));
   function size(e) {
     var n = 0;
     e.members.forEach(function (m) { m.adcodes.forEach(function (a) { var u = s.units.get(a); if (u) n += u.area_km2 || 0; }); });
     return n;
   }
-  s.drawOrder = s.model.order.filter(function (id) { return elements.has(id); });
-  s.drawOrder.sort(function (a, b) { return size(elements.get(b)) - size(elements.get(a)); });
+  s.sortDrawOrder = function () {  // each size once, not once per comparison
+    var sizes = new Map();
+    s.drawOrder = s.model.order.filter(function (id) { return elements.has(id); });
+    s.drawOrder.forEach(function (id) { sizes.set(id, size(elements.get(id))); });
+    s.drawOrder.sort(function (a, b) { return sizes.get(b) - sizes.get(a); });
+  };
+  s.sortDrawOrder();
+  // the elements not shown at start come with the plan texts (geo/_atlas_html.py split_model):
+  // s.elements keeps its identity and its order (by id, as the page model writes it)
+  s.addElements = function (later) {
+    var ids = Object.keys(later || {});
+    if (!ids.length) return;
+    var all = Array.from(elements.keys()).concat(ids).sort();
+    var had = new Map(elements);
+    elements.clear();
+    all.forEach(function (id) {
+      var e = had.get(id) || later[id];
+      elements.set(id, e);
+      s.model.elements[id] = e;
+    });
+    attachFeatures(new Set(ids));
+    s.sortDrawOrder();
+  };
   s.layerOf = function (id) {
     if (!layers.has(id)) layers.set(id, drawElement(elements.get(id)));
     return layers.get(id);

@@ -19,10 +19,13 @@ atlas.looks = function (s) {
   var defs = svgEl("defs", {});
   defsSvg.appendChild(defs);
   document.body.appendChild(defsSvg);
-  var index = new Map();
-  Object.keys(looks).sort().forEach(function (id, i) {
+  // each element's arrow head and hatch are made the first time it is drawn (most elements of
+  // a page are never drawn); their number is the element's place among the page's looks
+  var index = new Map(), made = new Set();
+  Object.keys(looks).sort().forEach(function (id, i) { index.set(id, i); });
+  function makeDefs(id, i) {
+    made.add(id);
     var colour = looks[id].colour;
-    index.set(id, i);
     var marker = svgEl("marker", { id: "atlas-arrow-" + i, viewBox: "0 0 10 10", refX: "7", refY: "5",
       markerWidth: "3", markerHeight: "3", orient: "auto-start-reverse" });
     marker.appendChild(svgEl("path", { d: "M0,0 L10,5 L0,10 z", fill: colour }));
@@ -31,11 +34,13 @@ atlas.looks = function (s) {
       width: "8", height: "8", patternTransform: "rotate(45)" });
     pattern.appendChild(svgEl("line", { x1: "0", y1: "0", x2: "0", y2: "8", stroke: colour, "stroke-width": "1.6", "stroke-opacity": "0.8" }));
     defs.appendChild(pattern);
-  });
+  }
   s.kindOf = function (e) {
     var look = looks[e.id] || { colour: "#555555" };
+    var i = index.has(e.id) ? index.get(e.id) : 0;
+    if (index.has(e.id) && !made.has(e.id)) makeDefs(e.id, i);
     return { kind: e.kind, zh: e.kind_zh, en: e.kind_en, geometry: e.geometry,
-      colour: look.colour, index: index.has(e.id) ? index.get(e.id) : 0 };
+      colour: look.colour, index: i };
   };
   var PANES = { area: "atlas-areas", line: "atlas-lines", point: "atlas-points" };
   function options(key, colour) {

@@ -8,7 +8,8 @@
  *   s.map, s.model, s.scale, s.elements (Map id -> element record), s.units (Map adcode ->
  *   unit; a prefecture wins over a county of the same adcode), s.plans, s.docs, s.visible
  *   (Set of shown element ids);
- * and, once the texts (#atlas-texts, after the map's script) are parsed, s.readTexts() fills
+ * and, once the texts (#atlas-texts, after the map's script) are parsed, s.readTexts() adds the
+ *   elements not shown at start (s.addElements, js/elements.js) and fills
  *   s.provisions, s.mentions, s.unitRefs, s.unitAliases (Maps), model.unit_concepts (read by
  *   js/panel.js) and model.directory (read by js/search.js and js/groups.js).
  */
@@ -29,7 +30,8 @@ atlas.start = function (mapName) {
   s.readTexts = function () {
     var node = document.getElementById("atlas-texts");
     var t = node ? JSON.parse(node.textContent) : {};
-    Object.keys(t).forEach(function (k) { model[k] = t[k]; });
+    Object.keys(t).forEach(function (k) { if (k !== "later_elements") model[k] = t[k]; });
+    s.addElements(t.later_elements);
     s.provisions = toMap(model.provisions);
     s.mentions = toMap(model.mentions);
     s.unitRefs = toMap(model.unit_refs);
