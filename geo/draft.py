@@ -45,7 +45,7 @@ import dataclasses
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from geo._paths import data_root
@@ -77,8 +77,9 @@ from geo._draft_define import (
     _section,
     _sentences,
     _strip_lead,
+    places_in,
 )
-from geo._draft_members import _members, _nodes, as_cities
+from geo._draft_members import _members, _nodes, as_cities, on_route, within
 from geo._draft_records import Draft, DraftElement, DraftMember, Slogan
 from geo._draft_slogans import _Hit, _noun_kind, _noun_phrase, find_slogans
 from geo._draft_vocab import _ITEM_NO, Vocabulary, _norm, read_vocabulary
@@ -121,6 +122,7 @@ class _Builder:
         self.links: dict[str, str] = {}
         self.others = _catalog_names(catalog, plan)
         self.by_name: dict[str, str] = {}
+        self.area: frozenset[str] = frozenset()  # the scope's county-level units, if stated
 
     def geometry(self, kind: str) -> str:
         spec = self.kinds.get(kind, {})
@@ -154,17 +156,21 @@ class _Builder:
     def element_from(self, item: _Item, *, eid: str, kind: str, parent: str) -> DraftElement:
         point = self.geometry(kind) == "point"
         role = _ROLE.get(kind, "member")
-        members, notes = _members(item, self.gaz, self.vocab, role, point=point)
         line = self.geometry(kind) == "line"
+        members, notes = _members(item, self.gaz, self.vocab, role, point=point, line=line)
         if item.body and (line or self._of_cities(item.name, kind)):
             members, more = _nodes(members, item, self.gaz, self.vocab, role, line=line)
             notes += more
         if kind in self.vocab.node_kinds:
             members, more = as_cities(members, item.places, self.gaz, self.vocab)
             notes += more
+        members, more = within(members, self.area, self.gaz)
+        notes += more
         path: tuple[str, ...] = ()
         if self.geometry(kind) == "line" and len([m for m in members if m.adcodes]) >= 2:
-            path = tuple(m.name for m in members if m.adcodes and not m.partial)
+            path = tuple(
+                m.name for m in members if m.adcodes and (not m.partial or on_route(m, self.gaz))
+            )
         return DraftElement(
             id=eid,
             name=item.name,
@@ -259,6 +265,8 @@ def draft_plan(
     b = _Builder(plan_id, gazetteer, vocab, kinds, catalog)
     slogans: list[Slogan] = []
     _scope(provs, b)
+    if not b.area:  # no 规划范围: the place the title opens with (张掖市国土空间总体规划)
+        b.area = _title_area(corpus.plan(plan_id).title, provs, b)
     hits = find_slogans(provs, vocab)
     quoted = _quoted_index(provs)
     groups: dict[tuple[str, ...], list[_Hit]] = {}
@@ -302,7 +310,7 @@ def draft_plan(
             if enumerated and count and len(items) > int(count):  # named places first
                 rank = sorted(
                     range(len(items)),
-                    key=lambda k: not find_mentions(items[k].places, gazetteer),
+                    key=lambda k: not places_in(items[k].places, gazetteer),
                 )
                 items = [items[k] for k in sorted(rank[: int(count)])]
             used.update(_norm(it.name) for it in items)
@@ -413,7 +421,46 @@ def _scope(provs: list[Provision], b: _Builder) -> None:
                 )
                 b.elements[el.id] = el
                 b.order.append(el.id)
+                b.area = _counties_of(el.members, b.gaz)
                 return
+
+
+_TITLE = re.compile(r"(?:规划|方案|意见|纲要|计划)(?:[（(][^）)]{0,16}[）)])?$")
+_PERIOD = re.compile(r"^“[^”]{1,8}”")  # “十五五”: a period before the place
+
+
+def _title_area(title: str, provs: list[Provision], b: _Builder) -> frozenset[str]:
+    """The county-level units of the place a plan's title opens with (张掖市…规划, 天水—陇南
+    协同发展规划), when the text states no scope; the first line stands for a missing title."""
+    if not title and provs and provs[0].kind == "paragraph" and _TITLE.search(provs[0].text):
+        title = provs[0].text.strip()
+    title = _PERIOD.sub("", title.strip())
+    members, end = [], 0
+    for m in places_in(title, b.gaz):
+        if m.start != end or m.partial or m.kind in ("place", "composite"):
+            break
+        members.append(m)
+        end = m.end + (1 if title[m.end : m.end + 1] in "—-－、与和" else 0)
+    return _counties_of(
+        [DraftMember(m.name, m.adcodes, "", "", False, "", "") for m in members], b.gaz
+    )
+
+
+def _counties_of(members: Iterable[DraftMember], gazetteer: Gazetteer) -> frozenset[str]:
+    """The county-level units of ``members`` (a prefecture or the province stands for its
+    counties; 嘉峪关市, without counties, for itself)."""
+    children: dict[str, list[str]] = {}
+    for u in gazetteer.units.values():
+        children.setdefault(u.parent, []).append(u.adcode)
+    out: set[str] = set()
+    todo = [a for m in members for a in m.adcodes]
+    while todo:
+        a = todo.pop()
+        if a in children:
+            todo += children[a]
+        else:
+            out.add(a)
+    return frozenset(out)
 
 
 def _heading_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -> list[Slogan]:
@@ -426,7 +473,7 @@ def _heading_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]
         section = _section(provs, i)
         if head.id in slogan_provs or any(p.id in slogan_provs for p in section):
             continue  # a slogan's own section: drafted with the slogan
-        run = [it for it in _run_items(section, b.vocab) if find_mentions(it.name, b.gaz)]
+        run = [it for it in _run_items(section, b.vocab) if places_in(it.name, b.gaz)]
         if len(run) < 2:
             continue
         sid = f"{b.plan}_draft_h{len(out) + 1}"
@@ -469,7 +516,7 @@ def _list_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
         if not kind or "为" in name or not 3 <= len(name) <= 40:
             continue
         if not _only_places(places, b):  # 以敦煌文化为核心: a theme, not a list of places
-            places = name if find_mentions(name, b.gaz) else ""
+            places = name if places_in(name, b.gaz) else ""
         if places:
             items.append(_Item(name, places, clause.strip(), prov.id, kind))
     for pattern in b.vocab.chain_patterns:  # 将A-B-C串联打造成X廊道: a route through cities
@@ -481,10 +528,32 @@ def _list_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
     return items
 
 
+def _route_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
+    """The lines of a list of routes closed by 等 and a line noun: ``陇海铁路—连霍高速公路、
+    西平铁路—青兰高速公路等发展轴线`` is one line per item, named by its routes (a route the
+    gazetteer does not know gives no nodes: never guessed)."""
+    if not b.vocab.route_words or not b.vocab.route_heads:
+        return []
+    word = "|".join(re.escape(w) for w in b.vocab.route_words)
+    heads = "|".join(re.escape(w) for w in b.vocab.route_heads)
+    route = rf"[\u4e00-\u9fffA-Z0-9]{{1,10}}?(?:{word})"
+    piece = rf"{route}(?:[—\-－]{route})*"
+    items = []
+    for m in re.finditer(rf"((?:{piece}、)+{piece})等({heads})", sentence):
+        head = m.group(2)
+        kind = b.vocab.kind_of_name(head)
+        if not kind or b.geometry(kind) != "line":
+            continue
+        for name in m.group(1).split("、"):
+            name = _strip_lead(name, b.vocab)
+            items.append(_Item(f"{name}{head}", name, m.group(0), prov.id, kind))
+    return items
+
+
 def _only_places(text: str, b: _Builder) -> bool:
     """Whether ``text`` is nothing but place names and the words that join them
     (兰州、陇南、平凉等地; 河西地区), not a theme named after a place (敦煌文化)."""
-    found = find_mentions(text, b.gaz)
+    found = places_in(text, b.gaz)
     rest = list(text)
     for m in found:
         rest[m.start : m.end] = [""] * (m.end - m.start)
@@ -509,10 +578,13 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
     of the item or paragraph that holds the sentence (7.农产品加工基地重点工程。…)."""
     out: list[Slogan] = []
     for prov in provs:
-        if prov.kind == "heading" or prov.id in slogan_provs:
+        if prov.kind == "heading":
             continue
         for s, e in _sentences(prov.text):
-            run = _list_items(prov.text[s:e], prov, b)
+            routes = _route_items(prov.text[s:e], prov, b)
+            run = routes
+            if prov.id not in slogan_provs:  # a slogan's text: only its lists of routes
+                run = _list_items(prov.text[s:e], prov, b) + routes
             if len(run) < b.vocab.list_min and not any(it.cities for it in run):
                 continue
             sid = f"{b.plan}_draft_l{len(out) + 1}"
@@ -536,6 +608,8 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
                 if len(run) > 1
                 else run[0].quote  # a lone route: its sentence, not its own name again
             )
+            if run == routes:  # a list of routes is named by itself (A—B、C—D等发展轴线)
+                label = _strip_lead(routes[0].quote, b.vocab)
             b.elements[sid] = DraftElement(
                 id=sid,
                 name=label,

@@ -139,8 +139,16 @@ def test_labelled_case(name: str, gaz) -> None:
         if "via" in e:
             assert {m.via for m in got.members} == {e["via"]}
             assert any(e["via"] in n for n in got.notes)  # expanded, and it says so
+        if "path" in e:  # a line's nodes in the order of the route
+            assert list(got.path) == e["path"], e["name"]
+        if "units" in e:  # the units a region stands for here (clipped to the plan's area)
+            units = {gaz.units[a].name for m in got.members for a in m.adcodes}
+            assert units == set(e["units"]), e["name"]
         for m in got.members:  # every member carries its quote and provision
             assert m.quote and m.provision.startswith(f"{name}-")
+    for absent in want.get("absent", []):
+        for n in absent["names"]:
+            assert not any(e.name == n for e in draft.elements), f"{name}: {n} drafted"
     if "scope" in want:
         scope = draft.element(f"{name}_draft_scope")
         assert [m.name for m in scope.members if m.adcodes] == want["scope"]
