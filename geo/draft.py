@@ -550,6 +550,37 @@ def _route_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
     return items
 
 
+def _placed_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
+    """The zones of a verb's run of clauses, each named by the place it opens with: ``形成
+    河西…产业带，甘南…示范区，“两江一水”…示范区、…和…高地`` is one zone per clause (the
+    clause's name, or its first name when the clause lists more), its places its opening
+    place; a clause that does not open with a place ends the run."""
+    items: list[_Item] = []
+    run = False
+    for clause in re.split(r"[，；]", sentence):
+        verb = next((v for v in b.vocab.verbs if clause.startswith(v)), "")
+        body = clause[len(verb) :]
+        found = places_in(body.lstrip("“"), b.gaz)
+        opens = bool(found) and found[0].start == 0 and found[0].kind != "place"
+        if not (opens and (verb or run)):
+            if items and len(items) < b.vocab.list_min:
+                items = []
+            if items:
+                break
+            run = False
+            continue
+        first = body.split("、")[0]  # A基地、B基地: the first name; A粮食、制种…产业带: one name
+        name = first if b.vocab.kind_of_name(first) or not b.vocab.kind_of_name(body) else body
+        kind = b.vocab.kind_of_name(name)
+        if not kind or not 4 <= len(name) <= 40 or "的" in name:
+            if items:
+                break
+            continue
+        items.append(_Item(name, name, clause, prov.id, kind))
+        run = True
+    return items if len(items) >= b.vocab.list_min else []
+
+
 def _only_places(text: str, b: _Builder) -> bool:
     """Whether ``text`` is nothing but place names and the words that join them
     (兰州、陇南、平凉等地; 河西地区), not a theme named after a place (敦煌文化)."""
@@ -582,9 +613,9 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
             continue
         for s, e in _sentences(prov.text):
             routes = _route_items(prov.text[s:e], prov, b)
-            run = routes
+            run = routes + _placed_items(prov.text[s:e], prov, b)
             if prov.id not in slogan_provs:  # a slogan's text: only its lists of routes
-                run = _list_items(prov.text[s:e], prov, b) + routes
+                run = _list_items(prov.text[s:e], prov, b) + run
             if len(run) < b.vocab.list_min and not any(it.cities for it in run):
                 continue
             sid = f"{b.plan}_draft_l{len(out) + 1}"
@@ -610,6 +641,8 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
             )
             if run == routes:  # a list of routes is named by itself (A—B、C—D等发展轴线)
                 label = _strip_lead(routes[0].quote, b.vocab)
+            if b.vocab.negative(label, 0, len(label)):  # 推进“一带一路”建设: not a name
+                label = "、".join(it.name for it in run)
             b.elements[sid] = DraftElement(
                 id=sid,
                 name=label,
