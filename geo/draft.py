@@ -17,7 +17,9 @@
    a part of points (民乐、临泽等城镇，作为“多点”); and the plan's scope (本规划范围包括…). A
    布局 section whose paragraphs open with named regions is a layout without a slogan, and so
    is a sentence listing named zones each with its places (以A、B为主的X基地，以C为主的Y基地)
-   or stringing cities into a named route (将A-B-C串联打造成X廊道).
+   or stringing cities into a named route (将A-B-C串联打造成X廊道), or a list of routes
+   closed by a line noun (陇海铁路—连霍高速公路、西平铁路—青兰高速公路等发展轴线), or a verb's
+   run of clauses each opening with a place (形成河西…产业带，甘南…示范区).
    A slogan whose parts the text does not define is listed with its parts and no members.
 3. **Members** through the gazetteer: combined names (酒嘉) and regions (陇东) expand and
    say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture named as a
@@ -25,8 +27,11 @@
    (``[seats]``); an area named by a combined name of cities is the districts its paragraph
    names; an area named by nature (长江上游) is read through a gazetteer name (``[areas]``);
    a city without counties (嘉峪关市) is the whole unit; places outside Gansu stay named
-   outside members. The modules ``geo._draft_*`` hold the parts: vocabulary, records,
-   slogans, definitions, members, writing.
+   outside members. Regions named by nature (祁连山, 黑河流域) are partial; a route of the
+   gazetteer (兰新铁路) gives a line its nodes, the counties it passes in order, partial;
+   both are clipped to the plan's area (its scope, else the place its title opens with).
+   The modules ``geo._draft_*`` hold the parts: vocabulary, records, slogans, definitions,
+   members, writing.
 4. **Kinds and geometry** from ``kinds.toml``: areas, schematic lines through their nodes in
    text order (``path``), points.
 5. **Links**: an element that is the same as a catalog element of another plan (the same name
