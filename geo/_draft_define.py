@@ -308,16 +308,7 @@ def _define_part(
             # 1c. named zones before the quoted part in its sentence: …形成“两区”联动
             elif prov.kind != "heading":
                 sent = next(s for s in _sentences(text) if s[0] <= qs < s[1])
-                # the clause of the quote and the one before (建设A区和B区，形成“两区”联动);
-                # not a long preamble (全面贯彻党的基本理论、基本路线…，着力构建“一轴”贯通)
-                near = text[sent[0] : qs]
-                cuts = [k for k, ch in enumerate(near) if ch in "，；,;"]
-                near = near[cuts[-2] + 1 :] if len(cuts) >= 2 else near
-                got = [
-                    it
-                    for it in _enumeration_items(near, prov, vocab, gazetteer)
-                    if _fits(it.kind, kind)
-                ]
+                got = _near_items(text[sent[0] : qs], prov, kind, vocab, gazetteer)
                 if not got and kind in vocab.place_kinds:  # 培育民乐、临泽等城镇，作为“多点”
                     got = _place_items(text[sent[0] : qs], prov, kind, vocab, gazetteer)
                 for it in got:
@@ -411,6 +402,28 @@ def _define_part(
         if found:
             break
     return _dedupe(found)
+
+
+def _near_items(
+    before: str, prov: Provision, kind: str, vocab: Vocabulary, gazetteer: Gazetteer
+) -> list[_Item]:
+    """The names of ``kind`` in the clauses right before a quoted part (建设A区、B区，C区，
+    形成“三区”联动): the clause of the quote, then each clause before it while it gives names;
+    not a preamble beyond a clause without any (全面贯彻党的基本理论、基本路线…，以…为主线，
+    着力构建“一轴”贯通: 基本路线 is no 轴)."""
+    clauses = re.split(r"(?<=[，；,;])", before)
+    start = len(clauses)
+    for k in range(len(clauses) - 1, -1, -1):
+        got = [
+            it
+            for it in _enumeration_items(clauses[k], prov, vocab, gazetteer)
+            if _fits(it.kind, kind)
+        ]
+        if not got and k < len(clauses) - 1:
+            break
+        start = k
+    near = "".join(clauses[start:])
+    return [it for it in _enumeration_items(near, prov, vocab, gazetteer) if _fits(it.kind, kind)]
 
 
 def _named_items(

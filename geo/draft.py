@@ -621,6 +621,7 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
             run = routes + _placed_items(prov.text[s:e], prov, b)
             if prov.id not in slogan_provs:  # a slogan's text: only its lists of routes
                 run = _list_items(prov.text[s:e], prov, b) + run
+            run = [it for it in run if _norm(it.name) not in b.by_name]  # a slogan's parts
             if len(run) < b.vocab.list_min and not any(it.cities for it in run):
                 continue
             sid = f"{b.plan}_draft_l{len(out) + 1}"

@@ -318,3 +318,17 @@ def test_a_city_without_counties_is_the_whole_unit(gaz) -> None:
     c = parse_text("一、廊道\n将嘉峪关-酒泉串联打造成丝路风情廊道，完善服务。\n", plan="jyg")
     el = _by_name(draft_plan("jyg", corpus=c, gazetteer=gaz), "丝路风情廊道")
     assert [(m.name, m.partial) for m in el.members] == [("嘉峪关市", False), ("肃州区", False)]
+
+
+def test_a_quoted_part_takes_the_clauses_right_before_it(gaz) -> None:
+    # the names in the clauses before “三片区”, each clause one name, are its parts; a preamble
+    # beyond a clause without names (基本理论、基本路线…，以…为主线) defines nothing
+    text = (
+        "一、布局\n构建“一核三片区”格局。“一核”是指临夏市。全面贯彻党的基本理论、基本路线，"
+        "以高质量发展为主线，建设康乐县莲麓片区，东乡县锁南片区，广河县城南片区，"
+        "形成“三片区”联动。\n"
+    )
+    draft = draft_plan("demo", corpus=parse_text(text, plan="demo"), gazetteer=gaz)
+    parts = [e.name for e in draft.elements if e.parent == "demo_draft1_2"]
+    assert parts == ["康乐县莲麓片区", "东乡县锁南片区", "广河县城南片区"]
+    assert not any(e.name == "基本路线" for e in draft.elements)
