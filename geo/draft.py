@@ -586,6 +586,15 @@ def _placed_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
     return items if len(items) >= b.vocab.list_min else []
 
 
+def _unknown_routes(el: DraftElement, route: bool) -> DraftElement:
+    """A line of a list of routes without nodes says why: the gazetteer does not hold its
+    routes (十天铁路—凤合高速公路), and no node is guessed."""
+    if not route or el.members:
+        return el
+    note = f"{el.name}: no route of the gazetteer (kind route) in its name: no nodes, none guessed"
+    return dataclasses.replace(el, notes=(*el.notes, note))
+
+
 def _only_places(text: str, b: _Builder) -> bool:
     """Whether ``text`` is nothing but place names and the words that join them
     (兰州、陇南、平凉等地; 河西地区), not a theme named after a place (敦煌文化)."""
@@ -627,9 +636,14 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
             sid = f"{b.plan}_draft_l{len(out) + 1}"
             children = [
                 b.add(
-                    _whole_or_part(
-                        b.element_from(it, eid=f"{sid}_{k}", kind=it.kind or "zone", parent=sid),
-                        b.vocab,
+                    _unknown_routes(
+                        _whole_or_part(
+                            b.element_from(
+                                it, eid=f"{sid}_{k}", kind=it.kind or "zone", parent=sid
+                            ),
+                            b.vocab,
+                        ),
+                        it in routes,
                     )
                 )
                 for k, it in enumerate(run, start=1)
@@ -659,8 +673,10 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
                 quotes=((prov.text[s:e].strip(), prov.id),),
                 parts=tuple(children),
                 notes=(
-                    "a layout without a slogan: one sentence lists named zones, each with its"
-                    " places",
+                    "a layout without a slogan: one sentence lists routes, one line each"
+                    if run == routes
+                    else "a layout without a slogan: one sentence lists named zones, each with"
+                    " its places",
                 ),
             )
             first = f"{sid}_1"

@@ -332,3 +332,13 @@ def test_a_quoted_part_takes_the_clauses_right_before_it(gaz) -> None:
     parts = [e.name for e in draft.elements if e.parent == "demo_draft1_2"]
     assert parts == ["康乐县莲麓片区", "东乡县锁南片区", "广河县城南片区"]
     assert not any(e.name == "基本路线" for e in draft.elements)
+
+
+def test_lines_of_routes_say_how_they_were_read(gaz) -> None:
+    draft = _draft("wuwei", gaz)
+    known = _by_name(draft, "兰新铁路—连霍高速公路发展轴线")
+    assert any("兰新铁路 is a route" in n for n in known.notes)
+    assert any("beyond the plan's area" in n for n in known.notes)  # clipped to 武威市
+    assert all(m.via in ("兰新铁路", "连霍高速公路") for m in known.members)
+    unknown = _by_name(draft, "干武铁路发展轴线")  # not in the gazetteer: no node guessed
+    assert not unknown.members and any("none guessed" in n for n in unknown.notes)
