@@ -14,7 +14,7 @@ from geo._draft_slogans import _Hit
 from geo._draft_vocab import _HAN, _ITEM_NO, Vocabulary, _norm
 from geo.corpus import Provision
 from geo.gazetteer import Gazetteer
-from geo.links import find_mentions
+from geo.links import Mention, find_mentions
 
 # --- definitions -----------------------------------------------------------------------------
 
@@ -29,6 +29,12 @@ class _Item:
     label: str = ""  # the part it was given to by the text itself
     cities: bool = False
     body: str = ""  # the paragraph a run item opens (兰（州）—白（银）经济带。以靖远县、…)
+
+
+def places_in(text: str, gazetteer: Gazetteer, *, routes: bool = False) -> list[Mention]:
+    """The places ``text`` names; a route (兰新铁路) only with ``routes``: it places the
+    nodes of a line, never an area or a point."""
+    return [m for m in find_mentions(text, gazetteer) if routes or m.kind != "route"]
 
 
 def _sentences(text: str) -> list[tuple[int, int]]:
@@ -77,7 +83,12 @@ def _role_items(
     items = []
     for clause in _clauses(text):
         m = re.search(r"以(.+?)为([\u3400-\u9fff]{1,6})$", clause)
-        if m and noun in m.group(2) and find_mentions(m.group(1), gazetteer):
+        found = find_mentions(m.group(1), gazetteer) if m and noun in m.group(2) else []
+        if m and found and all(f.kind == "route" for f in found):
+            # 以兰新铁路和连霍高速公路为发展主轴: the routes together are one line
+            name = f"{m.group(1)}{m.group(2)}"
+            items.append(_Item(name, m.group(1), clause, prov.id, kind))
+        elif found:
             for piece in _split_names(m.group(1), gazetteer):
                 if piece.strip():
                     items.append(_Item(piece.strip(), piece.strip(), clause, prov.id, kind))
@@ -297,11 +308,7 @@ def _define_part(
             # 1c. named zones before the quoted part in its sentence: …形成“两区”联动
             elif prov.kind != "heading":
                 sent = next(s for s in _sentences(text) if s[0] <= qs < s[1])
-                got = [
-                    it
-                    for it in _enumeration_items(text[sent[0] : qs], prov, vocab, gazetteer)
-                    if _fits(it.kind, kind)
-                ]
+                got = _near_items(text[sent[0] : qs], prov, kind, vocab, gazetteer)
                 if not got and kind in vocab.place_kinds:  # 培育民乐、临泽等城镇，作为“多点”
                     got = _place_items(text[sent[0] : qs], prov, kind, vocab, gazetteer)
                 for it in got:
@@ -397,6 +404,28 @@ def _define_part(
     return _dedupe(found)
 
 
+def _near_items(
+    before: str, prov: Provision, kind: str, vocab: Vocabulary, gazetteer: Gazetteer
+) -> list[_Item]:
+    """The names of ``kind`` in the clauses right before a quoted part (建设A区、B区，C区，
+    形成“三区”联动): the clause of the quote, then each clause before it while it gives names;
+    not a preamble beyond a clause without any (全面贯彻党的基本理论、基本路线…，以…为主线，
+    着力构建“一轴”贯通: 基本路线 is no 轴)."""
+    clauses = re.split(r"(?<=[，；,;])", before)
+    start = len(clauses)
+    for k in range(len(clauses) - 1, -1, -1):
+        got = [
+            it
+            for it in _enumeration_items(clauses[k], prov, vocab, gazetteer)
+            if _fits(it.kind, kind)
+        ]
+        if not got and k < len(clauses) - 1:
+            break
+        start = k
+    near = "".join(clauses[start:])
+    return [it for it in _enumeration_items(near, prov, vocab, gazetteer) if _fits(it.kind, kind)]
+
+
 def _named_items(
     text: str,
     quote: str,
@@ -433,8 +462,8 @@ def _opening_item(
     if cl:
         name = _strip_lead(cl[1], vocab)
         return _Item(name, cl[0], body[: body.find(cl[1]) + len(cl[1])], prov.id, kind, label=label)
-    if not find_mentions(sentence, gazetteer):  # “多增长极”。依托…。重点增强平凉、庆阳…
-        named = [(a, b) for a, b in _sentences(body) if find_mentions(body[a:b], gazetteer)]
+    if not places_in(sentence, gazetteer):  # “多增长极”。依托…。重点增强平凉、庆阳…
+        named = [(a, b) for a, b in _sentences(body) if places_in(body[a:b], gazetteer)]
         if named:  # the paragraph's sentences that name places (quoted verbatim, as a stretch)
             text = "".join(body[a:b] for a, b in named)
             stretch = body[named[0][0] : named[-1][1]]

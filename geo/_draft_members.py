@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from geo._draft_define import _Item, _sentences
+from geo._draft_define import _Item, _sentences, places_in
 from geo._draft_records import DraftMember
 from geo._draft_vocab import Vocabulary
 from geo.gazetteer import Gazetteer, Unit
@@ -19,14 +19,21 @@ from geo.links import Mention, find_mentions
 
 
 def _members(
-    item: _Item, gazetteer: Gazetteer, vocab: Vocabulary, role: str, *, point: bool
+    item: _Item,
+    gazetteer: Gazetteer,
+    vocab: Vocabulary,
+    role: str,
+    *,
+    point: bool,
+    line: bool = False,
 ) -> tuple[list[DraftMember], list[str]]:
-    """The members named in ``item.places``, with partiality and notes."""
+    """The members named in ``item.places``, with partiality and notes; a route (兰新铁路)
+    only for an element drawn as a line (``line``): its counties are the line's nodes."""
     text = item.places
     out: list[DraftMember] = []
     notes: list[str] = []
     seen: set[str] = set()
-    mentions = find_mentions(text, gazetteer)
+    mentions = places_in(text, gazetteer, routes=line)
     if not mentions and len(text) <= 30:
         # a name that opens with a place the strict rules hold back (和政生态片区)
         for k in range(min(len(text), 12), 1, -1):
@@ -106,6 +113,25 @@ def _members(
                     )
                 )
             continue
+        if m.kind == "route":  # 兰新铁路: its counties in the order it passes them, nodes
+            notes.append(f"{m.matched} is a route: read as the counties it passes, in order")
+            for a in m.adcodes:
+                unit = gazetteer.units[a]
+                if unit.name not in seen:
+                    seen.add(unit.name)
+                    out.append(
+                        DraftMember(
+                            unit.name,
+                            (a,),
+                            "county",
+                            role,
+                            True,
+                            item.quote,
+                            item.provision,
+                            via=m.name,
+                        )
+                    )
+            continue
         units = [gazetteer.units[a] for a in m.adcodes if a in gazetteer.units]
         # a unit by its official name (兰州 → 兰州市); places and groups by their own name
         name = units[0].name if m.kind in ("unit", "short", "former") and units else m.name
@@ -115,6 +141,8 @@ def _members(
         level = _level(units[0].level) if units and len(units) == 1 else "county"
         partial = bool(m.partial or word_partial)
         via = ""
+        if m.kind == "region" and m.partial:  # 祁连山, 黑河流域: a region named by nature
+            notes.append(f"{m.matched} is a region that covers part of its units: partial")
         if word_partial:
             notes.append(f"{said} is part of {name}: partial, never filled")
         elif (
@@ -163,6 +191,53 @@ def _members(
                 )
             k = text.find(place, k + 1)
     return out, notes
+
+
+def within(
+    members: list[DraftMember], area: frozenset[str], gazetteer: Gazetteer
+) -> tuple[list[DraftMember], list[str]]:
+    """Members that run beyond the plan's area clipped to it.
+
+    A route (兰新铁路) or a region named by nature (祁连山, 黑河流域) is longer than the area
+    a regional plan covers: where the plan states its scope (``area``: the county-level
+    units of 规划范围), only its units inside the scope are kept, and a note says so.
+    Members named by the text itself are never clipped.
+    """
+    if not area:
+        return members, []
+    out: list[DraftMember] = []
+    notes: list[str] = []
+    for mem in members:
+        if not _beyond(mem, gazetteer):
+            out.append(mem)
+            continue
+        inside = tuple(a for a in mem.adcodes if a in area or _has_part_in(a, area, gazetteer))
+        if inside == mem.adcodes:
+            out.append(mem)
+            continue
+        notes.append(f"{mem.via or mem.name} runs beyond the plan's area: only its part inside")
+        if inside:
+            out.append(DraftMember(**{**mem.__dict__, "adcodes": inside}))
+    return out, list(dict.fromkeys(notes))
+
+
+def _has_part_in(adcode: str, area: frozenset[str], gazetteer: Gazetteer) -> bool:
+    """Whether a unit above the county level (兰州市 in 大兰州) has a county in ``area``."""
+    return any(u.parent == adcode and u.adcode in area for u in gazetteer.units.values())
+
+
+def _beyond(mem: DraftMember, gazetteer: Gazetteer) -> bool:
+    """Whether ``mem`` was read through a route or a partial region (a thing of nature)."""
+    name = mem.via or mem.name
+    if name not in gazetteer:
+        return False
+    entry = gazetteer.lookup(name)
+    return entry.kind == "route" or (entry.kind == "region" and entry.partial)
+
+
+def on_route(mem: DraftMember, gazetteer: Gazetteer) -> bool:
+    """Whether ``mem`` is a node of a route (兰新铁路), a county it passes."""
+    return bool(mem.via) and mem.via in gazetteer and gazetteer.lookup(mem.via).kind == "route"
 
 
 def _has_counties(adcodes: tuple[str, ...], gazetteer: Gazetteer) -> bool:

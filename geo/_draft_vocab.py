@@ -61,6 +61,8 @@ class Vocabulary:
     joiners: tuple[str, ...] = ()
     areas: Mapping[str, str] = field(default_factory=dict)
     chain_patterns: tuple[re.Pattern[str], ...] = ()
+    route_words: tuple[str, ...] = ()
+    route_heads: tuple[str, ...] = ()
     path: str = ""
 
     @functools.cached_property
@@ -169,6 +171,8 @@ def _read_vocabulary(path: str) -> Vocabulary:
             joiners=tuple(raw.get("joiners", ())),
             areas={str(k): str(x) for k, x in raw.get("areas", {}).items()},
             chain_patterns=tuple(re.compile(p) for p in raw.get("chain_patterns", ())),
+            route_words=tuple(sorted(raw.get("route_words", ()), key=len, reverse=True)),
+            route_heads=tuple(sorted(raw.get("route_heads", ()), key=len, reverse=True)),
             path=path,
         )
     except KeyError as exc:

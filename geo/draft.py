@@ -17,7 +17,9 @@
    a part of points (民乐、临泽等城镇，作为“多点”); and the plan's scope (本规划范围包括…). A
    布局 section whose paragraphs open with named regions is a layout without a slogan, and so
    is a sentence listing named zones each with its places (以A、B为主的X基地，以C为主的Y基地)
-   or stringing cities into a named route (将A-B-C串联打造成X廊道).
+   or stringing cities into a named route (将A-B-C串联打造成X廊道), or a list of routes
+   closed by a line noun (陇海铁路—连霍高速公路、西平铁路—青兰高速公路等发展轴线), or a verb's
+   run of clauses each opening with a place (形成河西…产业带，甘南…示范区).
    A slogan whose parts the text does not define is listed with its parts and no members.
 3. **Members** through the gazetteer: combined names (酒嘉) and regions (陇东) expand and
    say so; parts of units (中心城区, 新区, 片区, 南部 …) are partial; a prefecture named as a
@@ -25,8 +27,11 @@
    (``[seats]``); an area named by a combined name of cities is the districts its paragraph
    names; an area named by nature (长江上游) is read through a gazetteer name (``[areas]``);
    a city without counties (嘉峪关市) is the whole unit; places outside Gansu stay named
-   outside members. The modules ``geo._draft_*`` hold the parts: vocabulary, records,
-   slogans, definitions, members, writing.
+   outside members. Regions named by nature (祁连山, 黑河流域) are partial; a route of the
+   gazetteer (兰新铁路) gives a line its nodes, the counties it passes in order, partial;
+   both are clipped to the plan's area (its scope, else the place its title opens with).
+   The modules ``geo._draft_*`` hold the parts: vocabulary, records, slogans, definitions,
+   members, writing.
 4. **Kinds and geometry** from ``kinds.toml``: areas, schematic lines through their nodes in
    text order (``path``), points.
 5. **Links**: an element that is the same as a catalog element of another plan (the same name
@@ -45,7 +50,7 @@ import dataclasses
 import os
 import re
 import tomllib
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from geo._paths import data_root
@@ -77,8 +82,9 @@ from geo._draft_define import (
     _section,
     _sentences,
     _strip_lead,
+    places_in,
 )
-from geo._draft_members import _members, _nodes, as_cities
+from geo._draft_members import _members, _nodes, as_cities, on_route, within
 from geo._draft_records import Draft, DraftElement, DraftMember, Slogan
 from geo._draft_slogans import _Hit, _noun_kind, _noun_phrase, find_slogans
 from geo._draft_vocab import _ITEM_NO, Vocabulary, _norm, read_vocabulary
@@ -121,6 +127,7 @@ class _Builder:
         self.links: dict[str, str] = {}
         self.others = _catalog_names(catalog, plan)
         self.by_name: dict[str, str] = {}
+        self.area: frozenset[str] = frozenset()  # the scope's county-level units, if stated
 
     def geometry(self, kind: str) -> str:
         spec = self.kinds.get(kind, {})
@@ -154,17 +161,21 @@ class _Builder:
     def element_from(self, item: _Item, *, eid: str, kind: str, parent: str) -> DraftElement:
         point = self.geometry(kind) == "point"
         role = _ROLE.get(kind, "member")
-        members, notes = _members(item, self.gaz, self.vocab, role, point=point)
         line = self.geometry(kind) == "line"
+        members, notes = _members(item, self.gaz, self.vocab, role, point=point, line=line)
         if item.body and (line or self._of_cities(item.name, kind)):
             members, more = _nodes(members, item, self.gaz, self.vocab, role, line=line)
             notes += more
         if kind in self.vocab.node_kinds:
             members, more = as_cities(members, item.places, self.gaz, self.vocab)
             notes += more
+        members, more = within(members, self.area, self.gaz)
+        notes += more
         path: tuple[str, ...] = ()
         if self.geometry(kind) == "line" and len([m for m in members if m.adcodes]) >= 2:
-            path = tuple(m.name for m in members if m.adcodes and not m.partial)
+            path = tuple(
+                m.name for m in members if m.adcodes and (not m.partial or on_route(m, self.gaz))
+            )
         return DraftElement(
             id=eid,
             name=item.name,
@@ -259,6 +270,8 @@ def draft_plan(
     b = _Builder(plan_id, gazetteer, vocab, kinds, catalog)
     slogans: list[Slogan] = []
     _scope(provs, b)
+    if not b.area:  # no 规划范围: the place the title opens with (张掖市国土空间总体规划)
+        b.area = _title_area(corpus.plan(plan_id).title, provs, b)
     hits = find_slogans(provs, vocab)
     quoted = _quoted_index(provs)
     groups: dict[tuple[str, ...], list[_Hit]] = {}
@@ -302,7 +315,7 @@ def draft_plan(
             if enumerated and count and len(items) > int(count):  # named places first
                 rank = sorted(
                     range(len(items)),
-                    key=lambda k: not find_mentions(items[k].places, gazetteer),
+                    key=lambda k: not places_in(items[k].places, gazetteer),
                 )
                 items = [items[k] for k in sorted(rank[: int(count)])]
             used.update(_norm(it.name) for it in items)
@@ -413,7 +426,46 @@ def _scope(provs: list[Provision], b: _Builder) -> None:
                 )
                 b.elements[el.id] = el
                 b.order.append(el.id)
+                b.area = _counties_of(el.members, b.gaz)
                 return
+
+
+_TITLE = re.compile(r"(?:规划|方案|意见|纲要|计划)(?:[（(][^）)]{0,16}[）)])?$")
+_PERIOD = re.compile(r"^“[^”]{1,8}”")  # “十五五”: a period before the place
+
+
+def _title_area(title: str, provs: list[Provision], b: _Builder) -> frozenset[str]:
+    """The county-level units of the place a plan's title opens with (张掖市…规划, 天水—陇南
+    协同发展规划), when the text states no scope; the first line stands for a missing title."""
+    if not title and provs and provs[0].kind == "paragraph" and _TITLE.search(provs[0].text):
+        title = provs[0].text.strip()
+    title = _PERIOD.sub("", title.strip())
+    members, end = [], 0
+    for m in places_in(title, b.gaz):
+        if m.start != end or m.partial or m.kind in ("place", "composite"):
+            break
+        members.append(m)
+        end = m.end + (1 if title[m.end : m.end + 1] in "—-－、与和" else 0)
+    return _counties_of(
+        [DraftMember(m.name, m.adcodes, "", "", False, "", "") for m in members], b.gaz
+    )
+
+
+def _counties_of(members: Iterable[DraftMember], gazetteer: Gazetteer) -> frozenset[str]:
+    """The county-level units of ``members`` (a prefecture or the province stands for its
+    counties; 嘉峪关市, without counties, for itself)."""
+    children: dict[str, list[str]] = {}
+    for u in gazetteer.units.values():
+        children.setdefault(u.parent, []).append(u.adcode)
+    out: set[str] = set()
+    todo = [a for m in members for a in m.adcodes]
+    while todo:
+        a = todo.pop()
+        if a in children:
+            todo += children[a]
+        else:
+            out.add(a)
+    return frozenset(out)
 
 
 def _heading_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -> list[Slogan]:
@@ -426,7 +478,7 @@ def _heading_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]
         section = _section(provs, i)
         if head.id in slogan_provs or any(p.id in slogan_provs for p in section):
             continue  # a slogan's own section: drafted with the slogan
-        run = [it for it in _run_items(section, b.vocab) if find_mentions(it.name, b.gaz)]
+        run = [it for it in _run_items(section, b.vocab) if places_in(it.name, b.gaz)]
         if len(run) < 2:
             continue
         sid = f"{b.plan}_draft_h{len(out) + 1}"
@@ -469,7 +521,7 @@ def _list_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
         if not kind or "为" in name or not 3 <= len(name) <= 40:
             continue
         if not _only_places(places, b):  # 以敦煌文化为核心: a theme, not a list of places
-            places = name if find_mentions(name, b.gaz) else ""
+            places = name if places_in(name, b.gaz) else ""
         if places:
             items.append(_Item(name, places, clause.strip(), prov.id, kind))
     for pattern in b.vocab.chain_patterns:  # 将A-B-C串联打造成X廊道: a route through cities
@@ -481,10 +533,72 @@ def _list_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
     return items
 
 
+def _route_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
+    """The lines of a list of routes closed by 等 and a line noun: ``陇海铁路—连霍高速公路、
+    西平铁路—青兰高速公路等发展轴线`` is one line per item, named by its routes (a route the
+    gazetteer does not know gives no nodes: never guessed)."""
+    if not b.vocab.route_words or not b.vocab.route_heads:
+        return []
+    word = "|".join(re.escape(w) for w in b.vocab.route_words)
+    heads = "|".join(re.escape(w) for w in b.vocab.route_heads)
+    route = rf"[\u4e00-\u9fffA-Z0-9]{{1,10}}?(?:{word})"
+    piece = rf"{route}(?:[—\-－]{route})*"
+    items = []
+    for m in re.finditer(rf"((?:{piece}、)+{piece})等({heads})", sentence):
+        head = m.group(2)
+        kind = b.vocab.kind_of_name(head)
+        if not kind or b.geometry(kind) != "line":
+            continue
+        for name in m.group(1).split("、"):
+            name = _strip_lead(name, b.vocab)
+            items.append(_Item(f"{name}{head}", name, m.group(0), prov.id, kind))
+    return items
+
+
+def _placed_items(sentence: str, prov: Provision, b: _Builder) -> list[_Item]:
+    """The zones of a verb's run of clauses, each named by the place it opens with: ``形成
+    河西…产业带，甘南…示范区，“两江一水”…示范区、…和…高地`` is one zone per clause (the
+    clause's name, or its first name when the clause lists more), its places its opening
+    place; a clause that does not open with a place ends the run."""
+    items: list[_Item] = []
+    run = False
+    for clause in re.split(r"[，；]", sentence):
+        verb = next((v for v in b.vocab.verbs if clause.startswith(v)), "")
+        body = clause[len(verb) :]
+        found = places_in(body.lstrip("“"), b.gaz)
+        opens = bool(found) and found[0].start == 0 and found[0].kind != "place"
+        if not (opens and (verb or run)):
+            if items and len(items) < b.vocab.list_min:
+                items = []
+            if items:
+                break
+            run = False
+            continue
+        first = body.split("、")[0]  # A基地、B基地: the first name; A粮食、制种…产业带: one name
+        name = first if b.vocab.kind_of_name(first) or not b.vocab.kind_of_name(body) else body
+        kind = b.vocab.kind_of_name(name)
+        if not kind or not 4 <= len(name) <= 40 or "的" in name:
+            if items:
+                break
+            continue
+        items.append(_Item(name, name, clause, prov.id, kind))
+        run = True
+    return items if len(items) >= b.vocab.list_min else []
+
+
+def _unknown_routes(el: DraftElement, route: bool) -> DraftElement:
+    """A line of a list of routes without nodes says why: the gazetteer does not hold its
+    routes (十天铁路—凤合高速公路), and no node is guessed."""
+    if not route or el.members:
+        return el
+    note = f"{el.name}: no route of the gazetteer (kind route) in its name: no nodes, none guessed"
+    return dataclasses.replace(el, notes=(*el.notes, note))
+
+
 def _only_places(text: str, b: _Builder) -> bool:
     """Whether ``text`` is nothing but place names and the words that join them
     (兰州、陇南、平凉等地; 河西地区), not a theme named after a place (敦煌文化)."""
-    found = find_mentions(text, b.gaz)
+    found = places_in(text, b.gaz)
     rest = list(text)
     for m in found:
         rest[m.start : m.end] = [""] * (m.end - m.start)
@@ -509,18 +623,27 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
     of the item or paragraph that holds the sentence (7.农产品加工基地重点工程。…)."""
     out: list[Slogan] = []
     for prov in provs:
-        if prov.kind == "heading" or prov.id in slogan_provs:
+        if prov.kind == "heading":
             continue
         for s, e in _sentences(prov.text):
-            run = _list_items(prov.text[s:e], prov, b)
+            routes = _route_items(prov.text[s:e], prov, b)
+            run = routes + _placed_items(prov.text[s:e], prov, b)
+            if prov.id not in slogan_provs:  # a slogan's text: only its lists of routes
+                run = _list_items(prov.text[s:e], prov, b) + run
+            run = [it for it in run if _norm(it.name) not in b.by_name]  # a slogan's parts
             if len(run) < b.vocab.list_min and not any(it.cities for it in run):
                 continue
             sid = f"{b.plan}_draft_l{len(out) + 1}"
             children = [
                 b.add(
-                    _whole_or_part(
-                        b.element_from(it, eid=f"{sid}_{k}", kind=it.kind or "zone", parent=sid),
-                        b.vocab,
+                    _unknown_routes(
+                        _whole_or_part(
+                            b.element_from(
+                                it, eid=f"{sid}_{k}", kind=it.kind or "zone", parent=sid
+                            ),
+                            b.vocab,
+                        ),
+                        it in routes,
                     )
                 )
                 for k, it in enumerate(run, start=1)
@@ -536,6 +659,10 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
                 if len(run) > 1
                 else run[0].quote  # a lone route: its sentence, not its own name again
             )
+            if run == routes:  # a list of routes is named by itself (A—B、C—D等发展轴线)
+                label = _strip_lead(routes[0].quote, b.vocab)
+            if b.vocab.negative(label, 0, len(label)):  # 推进“一带一路”建设: not a name
+                label = "、".join(it.name for it in run)
             b.elements[sid] = DraftElement(
                 id=sid,
                 name=label,
@@ -546,8 +673,10 @@ def _list_layouts(provs: list[Provision], b: _Builder, slogan_provs: set[str]) -
                 quotes=((prov.text[s:e].strip(), prov.id),),
                 parts=tuple(children),
                 notes=(
-                    "a layout without a slogan: one sentence lists named zones, each with its"
-                    " places",
+                    "a layout without a slogan: one sentence lists routes, one line each"
+                    if run == routes
+                    else "a layout without a slogan: one sentence lists named zones, each with"
+                    " its places",
                 ),
             )
             first = f"{sid}_1"

@@ -51,7 +51,7 @@ LEVELS = ("province", "prefecture", "county", "context")
 
 #: Kinds of a name: a unit's official full name, short and former names; and the kinds of
 #: ``[[name]]`` entries.
-ENTRY_KINDS = ("unit", "short", "former", "combined", "composite", "region", "place")
+ENTRY_KINDS = ("unit", "short", "former", "combined", "composite", "region", "route", "place")
 #: The level of a unit's parent, by the unit's level (None: no parent).
 _PARENT_LEVEL = {
     "province": None,
@@ -60,7 +60,7 @@ _PARENT_LEVEL = {
     "context": None,
 }
 
-_NAME_KINDS = ("combined", "composite", "region", "place")
+_NAME_KINDS = ("combined", "composite", "region", "route", "place")
 
 # Boundary layers whose adcodes the gazetteer is checked against, when they are present.
 _GANSU_LAYERS = ("province.geojson", "prefectures.geojson", "counties.geojson")

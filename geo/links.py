@@ -80,7 +80,7 @@ __all__ = [
 ]
 
 #: Kinds of gazetteer names that are found but not counted as mentions of their units.
-NOT_COUNTED = frozenset({"region"})
+NOT_COUNTED = frozenset({"region", "route"})
 
 _HAN = r"[\u3400-\u4dbf\u4e00-\u9fff]"
 # 天（水）: one character, then the rest of a name in parentheses (full- or half-width).
@@ -121,7 +121,7 @@ class Mention:
 
     @property
     def counted(self) -> bool:
-        """True when the mention counts for its units (not a region, not a concept)."""
+        """True when the mention counts for its units (not a region or route, not a concept)."""
         return bool(self.adcodes) and self.kind not in NOT_COUNTED
 
     def as_dict(self) -> dict[str, Any]:

@@ -139,8 +139,16 @@ def test_labelled_case(name: str, gaz) -> None:
         if "via" in e:
             assert {m.via for m in got.members} == {e["via"]}
             assert any(e["via"] in n for n in got.notes)  # expanded, and it says so
+        if "path" in e:  # a line's nodes in the order of the route
+            assert list(got.path) == e["path"], e["name"]
+        if "units" in e:  # the units a region stands for here (clipped to the plan's area)
+            units = {gaz.units[a].name for m in got.members for a in m.adcodes}
+            assert units == set(e["units"]), e["name"]
         for m in got.members:  # every member carries its quote and provision
             assert m.quote and m.provision.startswith(f"{name}-")
+    for absent in want.get("absent", []):
+        for n in absent["names"]:
+            assert not any(e.name == n for e in draft.elements), f"{name}: {n} drafted"
     if "scope" in want:
         scope = draft.element(f"{name}_draft_scope")
         assert [m.name for m in scope.members if m.adcodes] == want["scope"]
@@ -310,3 +318,27 @@ def test_a_city_without_counties_is_the_whole_unit(gaz) -> None:
     c = parse_text("一、廊道\n将嘉峪关-酒泉串联打造成丝路风情廊道，完善服务。\n", plan="jyg")
     el = _by_name(draft_plan("jyg", corpus=c, gazetteer=gaz), "丝路风情廊道")
     assert [(m.name, m.partial) for m in el.members] == [("嘉峪关市", False), ("肃州区", False)]
+
+
+def test_a_quoted_part_takes_the_clauses_right_before_it(gaz) -> None:
+    # the names in the clauses before “三片区”, each clause one name, are its parts; a preamble
+    # beyond a clause without names (基本理论、基本路线…，以…为主线) defines nothing
+    text = (
+        "一、布局\n构建“一核三片区”格局。“一核”是指临夏市。全面贯彻党的基本理论、基本路线，"
+        "以高质量发展为主线，建设康乐县莲麓片区，东乡县锁南片区，广河县城南片区，"
+        "形成“三片区”联动。\n"
+    )
+    draft = draft_plan("demo", corpus=parse_text(text, plan="demo"), gazetteer=gaz)
+    parts = [e.name for e in draft.elements if e.parent == "demo_draft1_2"]
+    assert parts == ["康乐县莲麓片区", "东乡县锁南片区", "广河县城南片区"]
+    assert not any(e.name == "基本路线" for e in draft.elements)
+
+
+def test_lines_of_routes_say_how_they_were_read(gaz) -> None:
+    draft = _draft("wuwei", gaz)
+    known = _by_name(draft, "兰新铁路—连霍高速公路发展轴线")
+    assert any("兰新铁路 is a route" in n for n in known.notes)
+    assert any("beyond the plan's area" in n for n in known.notes)  # clipped to 武威市
+    assert all(m.via in ("兰新铁路", "连霍高速公路") for m in known.members)
+    unknown = _by_name(draft, "干武铁路发展轴线")  # not in the gazetteer: no node guessed
+    assert not unknown.members and any("none guessed" in n for n in unknown.notes)

@@ -120,8 +120,25 @@ def test_false_friends_are_strict_or_stopped(gaz):
 def test_non_unit_names_are_read_from_the_texts(gaz, plan_text):
     # Every combined/composite/region/place name occurs in the plans, or says it is a reading.
     for entry in gaz.entries:
-        if entry.kind in ("combined", "composite", "region", "place"):
+        if entry.kind in ("combined", "composite", "region", "route", "place"):
             assert entry.name in plan_text or "reading" in entry.note, entry.name
+
+
+def test_routes_list_their_units_in_order(gaz):
+    # a route is a railway or road: its Gansu counties east to west, partial, never a unit
+    lanxin = gaz.lookup("兰新铁路")
+    assert lanxin.kind == "route" and lanxin.partial
+    names = [gaz.units[a].name for a in lanxin.adcodes]
+    assert names.index("天祝藏族自治县") < names.index("凉州区") < names.index("瓜州县")
+    assert "敦煌市" not in names and "金川区" not in names  # off the line
+    assert all(gaz.units[a].level in ("county", "prefecture") for a in lanxin.adcodes)
+
+
+def test_natural_regions_are_partial_readings(gaz):
+    # basins, deserts and ranges: named by nature, a reading of general geography, partial
+    for name in ("黑河流域", "石羊河流域", "腾格里沙漠", "祁连山", "沿黄河地区"):
+        entry = gaz.lookup(name)
+        assert entry.kind == "region" and entry.partial and "reading" in entry.note, name
 
 
 def test_names_of(gaz):

@@ -184,6 +184,14 @@ def test_regions_are_found_but_not_counted(gaz):
     assert find_mentions("河西五市", gaz, regions=False) == []
 
 
+def test_routes_and_natural_regions_are_found_but_not_counted(gaz):
+    # a railway, a road, a basin and a range run through many units: never a mention of each
+    found = find_mentions("依托兰新铁路和连霍高速公路，治理黑河流域，保护祁连山", gaz)
+    assert [m.kind for m in found] == ["route", "route", "region", "region"]
+    assert not any(m.counted for m in found)
+    assert find_mentions("兰新铁路沿线", gaz, regions=False) == []
+
+
 def test_by_unit_is_ranked(links):
     assert set(links.by_unit) >= {"620702", "620100", "623001"}
     for adcode, ids in links.by_unit.items():
