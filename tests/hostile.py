@@ -155,7 +155,7 @@ def replace_file(path: Path, data: str | bytes) -> Path:
 
 def rename_units(root: Path, names: dict[str, str]) -> None:
     """Give the units ``{adcode: name}`` new official names in the boundaries and gazetteer,
-    and in the catalog's members that name them by their old official name."""
+    and in the catalog's members and line paths that name them by their old official name."""
     folder = root / "boundaries"
     old: dict[str, str] = {}
     for path in sorted(folder.glob("*.geojson")):
@@ -182,6 +182,10 @@ def rename_units(root: Path, names: dict[str, str]) -> None:
         for code, name in names.items():
             member = re.compile(rf"(\{{ *name = ){re.escape(toml_str(old[code]))}([ ,])")
             text = member.sub(lambda m, name=name: m.group(1) + toml_str(name) + m.group(2), text)
+            # and the nodes of lines (path = [...], paths = [[...], ...]) that name them
+            line = re.compile(r"^paths? = .*$", re.M)
+            node, new = toml_str(old[code]), toml_str(name)
+            text = line.sub(lambda m, node=node, new=new: m.group(0).replace(node, new), text)
         if text != original:
             replace_file(path, text)
 
