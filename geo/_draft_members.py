@@ -57,11 +57,7 @@ def _members(
             nxt is not None
             and nxt.start == m.end
             and len(m.adcodes) == 1
-            and any(
-                gazetteer.units.get(a, None) is not None
-                and gazetteer.units[a].parent == m.adcodes[0]
-                for a in nxt.adcodes
-            )
+            and any(a in gazetteer.children(m.adcodes[0]) for a in nxt.adcodes)
         ):
             continue  # 白银市会宁县: the prefecture only says where the county is
         after = text[m.end : m.end + 24]
@@ -223,7 +219,7 @@ def within(
 
 def _has_part_in(adcode: str, area: frozenset[str], gazetteer: Gazetteer) -> bool:
     """Whether a unit above the county level (兰州市 in 大兰州) has a county in ``area``."""
-    return any(u.parent == adcode and u.adcode in area for u in gazetteer.units.values())
+    return any(a in area for a in gazetteer.children(adcode))
 
 
 def _beyond(mem: DraftMember, gazetteer: Gazetteer) -> bool:
@@ -242,7 +238,7 @@ def on_route(mem: DraftMember, gazetteer: Gazetteer) -> bool:
 
 def _has_counties(adcodes: tuple[str, ...], gazetteer: Gazetteer) -> bool:
     """Whether the unit of ``adcodes`` (one) has counties in the gazetteer."""
-    return len(adcodes) == 1 and any(u.parent == adcodes[0] for u in gazetteer.units.values())
+    return len(adcodes) == 1 and bool(gazetteer.children(adcodes[0]))
 
 
 def _area_mentions(text: str, gazetteer: Gazetteer, vocab: Vocabulary) -> list[Mention]:

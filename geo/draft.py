@@ -454,15 +454,13 @@ def _title_area(title: str, provs: list[Provision], b: _Builder) -> frozenset[st
 def _counties_of(members: Iterable[DraftMember], gazetteer: Gazetteer) -> frozenset[str]:
     """The county-level units of ``members`` (a prefecture or the province stands for its
     counties; 嘉峪关市, without counties, for itself)."""
-    children: dict[str, list[str]] = {}
-    for u in gazetteer.units.values():
-        children.setdefault(u.parent, []).append(u.adcode)
     out: set[str] = set()
     todo = [a for m in members for a in m.adcodes]
     while todo:
         a = todo.pop()
-        if a in children:
-            todo += children[a]
+        below = gazetteer.children(a)
+        if below:
+            todo += below
         else:
             out.add(a)
     return frozenset(out)

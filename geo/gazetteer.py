@@ -157,6 +157,10 @@ class Gazetteer:
         self.concept_stops: tuple[str, ...] = tuple(concept_stops)
         self.rules = rules if rules is not None else MatchRules()
         self._by_name = {e.name: e for e in self.entries}
+        self._children: dict[str, tuple[str, ...]] = {}
+        for u in self.units.values():
+            if u.parent:
+                self._children[u.parent] = (*self._children.get(u.parent, ()), u.adcode)
 
     def __len__(self) -> int:
         return len(self.entries)
@@ -238,6 +242,17 @@ class Gazetteer:
             for e in self.entries
             if e.kind in ("unit", "short", "former") and e.adcodes == (adcode,)
         )
+
+    def children(self, adcode: str) -> tuple[str, ...]:
+        """Return the adcodes of the units whose parent is ``adcode``, in file order (none for
+        a county, nor for 嘉峪关市, a prefecture-level city without counties).
+
+        Examples
+        --------
+        >>> len(read_gazetteer().children("620700")), read_gazetteer().children("620200")
+        (6, ())
+        """
+        return self._children.get(adcode, ())
 
     def unit(self, adcode: str) -> Unit:
         """Return the unit of ``adcode``.
