@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 import json
-import re
 from pathlib import Path
 
 import pytest
 
 from geo import _atlas_model as am
+from geo._atlas_html import read_page_model
 from geo._atlas_topo import encode_arcs, unit_topology
 from geo.build import build
 from geo.cli import main
@@ -70,10 +70,7 @@ def test_pages_draw_the_simplified_context(built, inputs):
     """The grey neighbours are the context of the simplified coverage, whose border with Gansu
     is the very line of the Gansu units (no second, separately simplified copy)."""
     out, _ = built
-    page = (out / "atlas.html").read_text(encoding="utf-8")
-    data = re.search(r'<script type="application/json" id="atlas-data">(.*?)</script>', page, re.S)
-    assert data is not None
-    model = json.loads(data.group(1))
+    model = read_page_model((out / "atlas.html").read_text(encoding="utf-8"))
     units, context = inputs.simplified_units, inputs.simplified_context
     topology = unit_topology(units, scale=am.SCALE, context=context)
     want = am.unit_records(units, context=context, topology=topology)

@@ -37,10 +37,10 @@ atlas.looks = function (s) {
   }
   s.kindOf = function (e) {
     var look = looks[e.id] || { colour: "#555555" };
-    var i = index.has(e.id) ? index.get(e.id) : 0;
-    if (index.has(e.id) && !made.has(e.id)) makeDefs(e.id, i);
+    var i = index.get(e.id);
+    if (i !== undefined && !made.has(e.id)) makeDefs(e.id, i);
     return { kind: e.kind, zh: e.kind_zh, en: e.kind_en, geometry: e.geometry,
-      colour: look.colour, index: i };
+      colour: look.colour, index: i === undefined ? 0 : i };
   };
   var PANES = { area: "atlas-areas", line: "atlas-lines", point: "atlas-points" };
   function options(key, colour) {
