@@ -179,6 +179,7 @@ def static_text(name: str) -> str:
 #: contract of each part (what it reads from ``s``, what it adds) heads its file.
 JS_PARTS = (
     "util.js",
+    "arcs.js",
     "units.js",
     "labels.js",
     "looks.js",
@@ -313,6 +314,12 @@ def page_html(
     html = html.replace("<html>", '<html lang="zh-CN">', 1)
     if not html.endswith("</html>"):  # pragma: no cover - branca's figure template
         raise RuntimeError("unexpected page template: no closing </html>")
-    # folium creates the map in the last script; start the atlas right after it, then the texts
-    tail = render_template("atlas_tail.html", map_name=m.get_name(), text=pack_texts(text))
-    return html[: -len("</html>")] + tail + "</html>\n"
+    # folium creates the map in the last script: the atlas starts at its end (in a script of
+    # its own it would wait for the parser to come back after a frame of empty map, issue 17),
+    # then the texts follow
+    body = html[: -len("</html>")].rstrip()
+    if not body.endswith("</script>"):  # pragma: no cover - branca's figure template
+        raise RuntimeError("unexpected page template: the map's script does not end the page")
+    start = f"window.atlasStart({json.dumps(m.get_name())});\n"
+    tail = render_template("atlas_tail.html", text=pack_texts(text))
+    return body[: -len("</script>")] + start + "</script>\n" + tail + "</html>\n"

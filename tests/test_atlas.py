@@ -310,16 +310,16 @@ def test_any_text_stays_data_in_the_html(text):
     html = render_page(_tiny_model(text))
     parsed = _parse(html)
     # always the same scripts: Leaflet, folium's flags, the map's JSON data, the map and our
-    # script, the start, then the texts' JSON
+    # script ending with the start (no script of its own: issue 17), then the texts' JSON
     kinds = [(a.get("type"), a.get("id"), a.get("src")) for a, _ in parsed.scripts]
     assert kinds == [
         (None, None, "static/leaflet/leaflet.js"),
         (None, None, None),
         ("application/json", "atlas-data", None),
         (None, None, None),
-        (None, None, None),
         ("application/octet-stream", "atlas-texts-gz", None),
     ]
+    assert parsed.scripts[3][1].rstrip().endswith('window.atlasStart("map_0001");')
     assert _data(html) == _tiny_model(text)
     norm = " ".join(text.replace("\r", "\n").split())
     assert " ".join(parsed.title.split()) == norm
@@ -407,7 +407,7 @@ def test_hostile_text_never_reaches_the_html_raw(hostile_page):
     html = hostile_page.read_text(encoding="utf-8")
     for h in HOSTILE[:3]:
         assert h not in html
-    assert html.lower().count("<script") == 6  # Leaflet, flags, 2 JSON, map+atlas, start
+    assert html.lower().count("<script") == 5  # Leaflet, flags, 2 JSON, map+atlas+start
     assert "__pwned" in html  # it is there, but only as escaped JSON data
 
 
@@ -533,6 +533,45 @@ def test_hiding_a_level_hands_its_borders_to_the_next_level_down(built, browser)
     assert after["county"] > before["county"]
     s.page.locator('input[data-layer="prefecture"]').check()
     assert {lv: s.page.evaluate(count, lv) for lv in before} == before
+    assert s.problems() == []
+    s.page.context.close()
+
+
+_MASK_AT = (
+    "([ll, zoom]) => {"
+    + _MAP_JS
+    + """
+  map.setView(ll, zoom, { animate: false });
+  const mask = document.querySelector("path[data-mask]"), at = map.latLngToLayerPoint(ll);
+  const hit = mask.isPointInFill(new DOMPoint(at.x, at.y));  // the path is in layer pixels
+  const d = mask.getAttribute("d");
+  const rect = d.slice(0, d.indexOf("z")).match(/-?[0-9.]+/g).map(Number);
+  const steps = p => (document.querySelector(`path[data-borders="${p}"]`).getAttribute("d")
+    .match(/[lL]/g) || []).length;
+  return { hit, rect: Math.max(...rect.map(Math.abs)), county: steps("county") }; }"""
+)
+
+
+@needs_chromium
+@pytest.mark.browser
+def test_grey_mask_and_borders_follow_the_view(built, browser):
+    """The borders and the grey mask are drawn from the shared arcs by js/arcs.js: zoomed in,
+    the borders take the finer arcs; the mask covers the neighbours and not Gansu at every
+    zoom, and its world rectangle is cut around the view (the whole world at zoom 15 would be
+    8 million pixels wide)."""
+    out, _ = built
+    s = open_page(browser, out / ATLAS_PAGE)
+    start = s.page.evaluate(_MASK_AT, [[36.0, 97.0], 6])  # 青海, the 柴达木 basin
+    assert start["hit"]
+    lanzhou = s.page.evaluate(_MASK_AT, [[36.06, 103.83], 6])
+    assert not lanzhou["hit"]
+    for ll in ([36.06, 103.83], [35.99, 103.0]):  # 兰州, 临夏 (Gansu)
+        assert not s.page.evaluate(_MASK_AT, [ll, 15])["hit"], ll
+    near = s.page.evaluate(_MASK_AT, [[36.5, 102.4], 15])  # 青海 乐都, beside Gansu
+    assert near["hit"] and near["rect"] < 2**21 + 2000, near
+    far = s.page.evaluate(_MASK_AT, [[36.0, 97.0], 15])
+    assert far["hit"] and far["rect"] < 2**21 + 2000, far
+    assert near["county"] > start["county"]  # finer arcs at zoom 15 than at zoom 6
     assert s.problems() == []
     s.page.context.close()
 

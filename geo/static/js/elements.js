@@ -5,7 +5,7 @@
  * shows a dozen at start, so most are never drawn at all.
  *
  * Contract: atlas.elements(s) reads s.map, s.model, s.scale, s.elements, s.units, s.visible,
- * s.memberUnit, s.geoOf, s.unitBounds, s.lodPolygon, s.kindOf, s.memberLook, s.partLook,
+ * s.memberUnit, s.unitBounds, s.lodPolygon, s.kindOf, s.memberLook, s.partLook,
  * s.labelMarker, s.along, s.go (router) and s.syncTree (tree, called if set);
  * it gives each element record its `features` and sets
  *   s.drawOrder    page elements, big areas first (below), then small ones (s.sortDrawOrder())
@@ -33,8 +33,8 @@ atlas.elements = function (s) {
         var look = s.memberLook(e, i);
         m.adcodes.forEach(function (a) {
           var u = s.memberUnit(m, a);
-          if (!u || !s.geoOf(u)) return;
-          var layer = s.lodPolygon(u, look.options);
+          var layer = u && s.lodPolygon(u, look.options);
+          if (!layer) return;
           tag(layer, { "data-id": e.id, "data-part": m.partial ? "partial" : "whole", "data-adcode": a });
           if (look.hatch) atlas.onAdd(layer, function (p) { p.setAttribute("fill", "url(#atlas-hatch-" + k.index + ")"); });
           layer.on("click", open);

@@ -13,7 +13,7 @@
  *   s.provisions, s.mentions, s.unitRefs, s.unitAliases (Maps), model.unit_concepts (read by
  *   js/panel.js) and model.directory (read by js/search.js and js/groups.js).
  */
-atlas.PARTS = ["units", "labels", "looks", "elements", "focus", "text", "groups", "panel", "picker", "router", "search", "tree", "legend"];
+atlas.PARTS = ["arcs", "units", "labels", "looks", "elements", "focus", "text", "groups", "panel", "picker", "router", "search", "tree", "legend"];
 
 atlas.start = function (mapName) {
   var mark = atlas.mark, toMap = atlas.toMap;

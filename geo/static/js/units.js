@@ -1,17 +1,19 @@
-/* js/units.js: the admin units — shared arcs, coarse levels of detail, borders, the grey mask.
+/* js/units.js: the admin units — borders, the grey mask, a unit's polygon and hit tests.
  *
- * Units come as rings of shared arcs (geo/_atlas_topo.py): every border is one line, drawn
- * once in the style of the highest shown level it separates. At small scales the page draws
- * coarser arcs (arc_lods), never coarser than a screen pixel; a unit's polygon is assembled
- * from its arcs only when something needs it (a zone, a highlight, a click).
+ * Units come as rings of shared arcs (js/arcs.js): every border is one line, drawn once in the
+ * style of the highest shown level it separates. At small scales the page draws coarser arcs
+ * (arc_lods), never coarser than a screen pixel. Borders, the mask and the zones' unit polygons
+ * are s.ArcPath layers; a unit's L.LatLng polygon is assembled from its arcs only when
+ * something needs it (a highlight, a click, a unit not written in arcs).
  *
- * Contract: atlas.units(s) reads s.map, s.model, s.scale, s.units; it sets
+ * Contract: atlas.units(s) reads s.map, s.model, s.scale, s.units, s.arcLL, s.arcBounds,
+ * s.ArcPath; it sets
  *   s.baseGroups {context, province, prefecture, county, labels}  (L.layerGroup each)
  *   s.adminShown {county, prefecture, province}  (which levels draw their borders)
  *   s.lod        the level of detail drawn (-1 full arcs, else an index into model.arc_lods)
  *   s.geoOf(u, level?)  a unit's polygons {t: "area", ll}; s.unitBounds(u); s.memberUnit(m, a)
- *   s.lodPolygon(u, style)  a polygon redrawn when the level of detail changes
- *   s.drawBorders(), s.drawContext(), s.setLod(level), s.lodFor(zoom), s.unitAt(latlng),
+ *   s.lodPolygon(u, style)  a polygon redrawn when the level of detail changes (null if none)
+ *   s.drawBorders(), s.drawContext(), s.setLod(level), s.unitAt(latlng),
  *   s.unitContains(u, latlng)
  */
 atlas.units = function (s) {
@@ -27,34 +29,12 @@ atlas.units = function (s) {
     county: { pane: "atlas-units-c", color: "#9a9a9a", weight: 0.6, fill: false, interactive: false }
   };
   var RANKS = ["county", "prefecture", "province", "context"];
-  var arcs = (model.arcs || []).map(function (a) { return atlas.decodeLine(a, S); });
-  var lods = (model.arc_lods || []).map(function (l) { return { tol: l.tolerance_m, keep: l.keep, arcs: null }; });
   var lodPolygons = [];           // [layer, unit]: polygons redrawn when the level changes
   s.lod = -1;
-  function arcsAt(level) {
-    if (level < 0) return arcs;
-    var l = lods[level];
-    if (!l.arcs) {
-      l.arcs = arcs.map(function (pts, i) {
-        var out = [pts[0]], k = 0;
-        l.keep[i].forEach(function (gap) { k += gap; out.push(pts[k]); });
-        out.push(pts[pts.length - 1]);
-        return out;
-      });
-    }
-    return l.arcs;
-  }
-  s.lodFor = function (zoom) {
-    // metres per screen pixel at the centre; the coarsest level within one pixel
-    var px = 40075016.686 * Math.cos(map.getCenter().lat * Math.PI / 180) / Math.pow(2, zoom + 8);
-    var best = -1;
-    lods.forEach(function (l, i) { if (l.tol <= px && (best < 0 || l.tol > lods[best].tol)) best = i; });
-    return best;
-  };
-  function ringOf(refs, as) {
+  function ringOf(refs, level) {
     var out = [];
     refs.forEach(function (r) {
-      var pts = as[r >= 0 ? r : ~r], n = pts.length, k;
+      var pts = s.arcLL(r >= 0 ? r : ~r, level), n = pts.length, k;
       if (r >= 0) { for (k = out.length ? 1 : 0; k < n; k++) out.push(pts[k]); }
       else { for (k = out.length ? n - 2 : n - 1; k >= 0; k--) out.push(pts[k]); }
     });
@@ -67,8 +47,7 @@ atlas.units = function (s) {
     u.geos = u.geos || {};
     if (!(key in u.geos)) {
       if (u.a) {
-        var as = arcsAt(key);
-        u.geos[key] = { t: "area", ll: u.a.map(function (poly) { return poly.map(function (r) { return ringOf(r, as); }); }) };
+        u.geos[key] = { t: "area", ll: u.a.map(function (poly) { return poly.map(function (r) { return ringOf(r, key); }); }) };
       } else if (key >= 0) {
         u.geos[key] = geoOf(u);
       } else {
@@ -79,15 +58,13 @@ atlas.units = function (s) {
     }
     return u.geos[key];
   };
-  var arcBounds = [];
   var unitBounds = s.unitBounds = function (u) {
     if (u.bounds === undefined) {
       var b = null;
       if (u.a) {
         u.a.forEach(function (poly) { poly[0].forEach(function (r) {
           var i = r >= 0 ? r : ~r;
-          if (!arcBounds[i]) arcBounds[i] = L.latLngBounds(arcs[i]);
-          b = extendBounds(b, arcBounds[i]);
+          b = extendBounds(b, s.arcBounds(i));
         }); });
       } else if (geoOf(u) && geoOf(u).t === "area") {
         geoOf(u).ll.forEach(function (poly) { b = extendBounds(b, L.latLngBounds(poly[0])); });
@@ -98,11 +75,20 @@ atlas.units = function (s) {
   };
   // A coarse level is already within a pixel: Leaflet need not simplify it again.
   function smooth() { return s.lod >= 0 ? 0 : 1; }
-  s.lodPolygon = function (u, style) {
-    var layer = L.polygon(geoOf(u, s.lod).ll, Object.assign({ smoothFactor: smooth() }, style));
+  function rings(u) { return [].concat.apply([], u.a); }  // a unit's rings, all its polygons
+  s.lodPolygon = function (u, style) {  // null for a unit without an area
+    if (!u.a && !(geoOf(u) && geoOf(u).t === "area")) return null;
+    var layer = u.a
+      ? new s.ArcPath(rings(u), s.lod, Object.assign({ fill: true, closed: true, bounds: unitBounds(u) }, style))
+      : L.polygon(geoOf(u, s.lod).ll, Object.assign({ smoothFactor: smooth() }, style));
     lodPolygons.push([layer, u]);
     return layer;
   };
+  function relevel(layer, u, ll) {
+    if (layer.setLevel) { layer.setLevel(s.lod); return; }
+    layer.options.smoothFactor = smooth();
+    layer.setLatLngs(ll ? ll() : geoOf(u, s.lod).ll);
+  }
   s.adminShown = { county: true, prefecture: true, province: true };
   var lineStyle = {
     county: unitStyle.county, prefecture: unitStyle.prefecture, province: unitStyle.province,
@@ -110,11 +96,11 @@ atlas.units = function (s) {
   };
   var contextLines = L.layerGroup().addTo(s.baseGroups.context);
   s.drawBorders = function () {
-    var lines = { county: [], prefecture: [], province: [], context: [] }, as = arcsAt(s.lod);
+    var lines = { county: [], prefecture: [], province: [], context: [] };
     (model.arc_rank || []).forEach(function (rank, i) {
-      if (rank === 3) { lines.context.push(as[i]); return; }
+      if (rank === 3) { lines.context.push(i); return; }
       for (var k = rank; k >= 0; k--) {
-        if (s.adminShown[RANKS[k]]) { lines[RANKS[k]].push(as[i]); return; }
+        if (s.adminShown[RANKS[k]]) { lines[RANKS[k]].push(i); return; }
       }
     });
     RANKS.forEach(function (level) {
@@ -122,7 +108,7 @@ atlas.units = function (s) {
       group.clearLayers();
       if (level !== "context" && !s.adminShown[level]) return;
       if (lines[level].length) {
-        var layer = L.polyline(lines[level], Object.assign({}, lineStyle[level], { fill: false, interactive: false, noClip: true, smoothFactor: smooth() }));
+        var layer = new s.ArcPath(lines[level].map(function (i) { return [i]; }), s.lod, Object.assign({}, lineStyle[level], { fill: false, interactive: false }));
         tag(layer, { "data-borders": level });
         group.addLayer(layer);
       }
@@ -140,11 +126,11 @@ atlas.units = function (s) {
   var WORLD = [[-85, -180], [-85, 180], [85, 180], [85, -180]].map(function (p) { return L.latLng(p[0], p[1]); });
   var mask = null;
   function maskRings() {
-    var rings = [WORLD];
+    var out = [WORLD];
     (model.units.province || []).forEach(function (u) {
-      if (geoOf(u, s.lod)) geoOf(u, s.lod).ll.forEach(function (poly) { poly.forEach(function (r) { rings.push(r); }); });
+      if (geoOf(u, s.lod)) geoOf(u, s.lod).ll.forEach(function (poly) { poly.forEach(function (r) { out.push(r); }); });
     });
-    return rings;
+    return out;
   }
   // A member's unit: at its own level (嘉峪关市 is both a prefecture and a county).
   var counties = new Map((model.units.county || []).map(function (c) { return [c.adcode, c]; }));
@@ -153,15 +139,19 @@ atlas.units = function (s) {
   };
   s.drawContext = function () {
     if (!(model.units.context || []).length) return;
-    mask = L.polygon(maskRings(), Object.assign({}, unitStyle.context, { stroke: false, interactive: false, smoothFactor: smooth() }));
+    var provinces = model.units.province || [];
+    var style = Object.assign({}, unitStyle.context, { stroke: false, interactive: false });
+    mask = provinces.every(function (u) { return u.a; })
+      ? new s.ArcPath(provinces.reduce(function (all, u) { return all.concat(rings(u)); }, []), s.lod, Object.assign({ fill: true, closed: true, world: true }, style))
+      : L.polygon(maskRings(), Object.assign({ smoothFactor: smooth() }, style));
     tag(mask, { "data-level": "context", "data-mask": "1" });
     s.baseGroups.context.addLayer(mask);
   };
   s.setLod = function (level) {
     if (level === s.lod) return;
     s.lod = level;
-    lodPolygons.forEach(function (p) { p[0].options.smoothFactor = smooth(); p[0].setLatLngs(geoOf(p[1], s.lod).ll); });
-    if (mask) { mask.options.smoothFactor = smooth(); mask.setLatLngs(maskRings()); }
+    lodPolygons.forEach(function (p) { relevel(p[0], p[1]); });
+    if (mask) relevel(mask, null, maskRings);
     s.drawBorders();
   };
   // A click on the map that no zone took opens the county (or the neighbour) under it.
