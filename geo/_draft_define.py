@@ -187,18 +187,42 @@ def _place_items(
 
 
 def _definition_items(text: str, prov: Provision, kind: str, gazetteer: Gazetteer) -> list[_Item]:
-    """Named things after a definer (“一核”是指A、B和C在内的…): one item each."""
+    """Named things after a definer (“一核”是指A、B和C在内的…): one item each.
+
+    One name followed by what it includes, in places inside its own (“一心”指武威中心城区，
+    包括凉州区城区及武南片区), takes its members from those places: the finer reading. Routes
+    a line runs along (沿A和B形成的X轴) are one line, as in 以A和B为X轴.
+    """
     body = re.split(
         r"(?:在内的|组成的|构成的|等?[一二两三四五六七八九十\d]+个|等(?=[^、]{0,12}$)|，|。|；)",
         text,
         maxsplit=1,
     )[0]
+    along = re.match(r"沿(.+?)(?:形成|布局|打造|建设)?的([^的]{2,12})$", body.strip(" “”"))
+    routes = find_mentions(along.group(1), gazetteer) if along else []
+    if routes and all(m.kind == "route" for m in routes):
+        # 沿连霍高速公路和兰新铁路形成的城镇发展轴: the routes together are one line
+        name = f"{along.group(1)}{along.group(2)}"
+        return [_Item(name, along.group(1), body.strip(), prov.id, kind)]
+    pieces = [p for p in _split_names(body, gazetteer) if 2 <= len(p.strip(" “”")) <= 30]
+    detail = re.match(r"，(?:包括|包含|涵盖|含)([^，。；]{2,60})", text[len(body) :])
     items = []
-    for piece in _split_names(body, gazetteer):
+    for piece in pieces:
         name = piece.strip(" “”")
-        if 2 <= len(name) <= 30:
-            items.append(_Item(name, name, piece.strip(), prov.id, kind))
+        item = _Item(name, name, piece.strip(), prov.id, kind)
+        if detail and len(pieces) == 1 and _within(detail.group(1), name, gazetteer):
+            item.places = detail.group(1)
+            item.quote = text[: len(body) + detail.end()].strip()
+        items.append(item)
     return items
+
+
+def _within(inner: str, outer: str, gazetteer: Gazetteer) -> bool:
+    """True if ``inner`` names places and every one lies in a unit ``outer`` names."""
+    around = {a for m in places_in(outer, gazetteer) for a in m.adcodes}
+    around |= {c for a in around for c in gazetteer.children(a)}
+    named = [m for m in places_in(inner, gazetteer) if m.adcodes]
+    return bool(named) and all(set(m.adcodes) <= around for m in named)
 
 
 _QUOTED = re.compile(r"“([^“”]{1,16})”")
