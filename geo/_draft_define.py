@@ -84,15 +84,24 @@ def _role_items(
     for clause in _clauses(text):
         m = re.search(r"以(.+?)为([\u3400-\u9fff]{1,6})$", clause)
         found = find_mentions(m.group(1), gazetteer) if m and noun in m.group(2) else []
-        if m and found and all(f.kind == "route" for f in found):
-            # 以兰新铁路和连霍高速公路为发展主轴: the routes together are one line
-            name = f"{m.group(1)}{m.group(2)}"
-            items.append(_Item(name, m.group(1), clause, prov.id, kind))
+        line = _joined_routes(found, m.group(1), m.group(2), clause, prov, kind) if m else None
+        if line is not None:  # 以兰新铁路和连霍高速公路为发展主轴
+            items.append(line)
         elif found:
             for piece in _split_names(m.group(1), gazetteer):
                 if piece.strip():
                     items.append(_Item(piece.strip(), piece.strip(), clause, prov.id, kind))
     return items
+
+
+def _joined_routes(
+    found: list[Mention], places: str, head: str, quote: str, prov: Provision, kind: str
+) -> _Item | None:
+    """Routes named together before a line noun (以A和B为发展主轴, 沿A和B形成的X轴) are one
+    line, its nodes those of every route; ``found``: the mentions in ``places``."""
+    if found and all(f.kind == "route" for f in found):
+        return _Item(f"{places}{head}", places, quote, prov.id, kind)
+    return None
 
 
 def _clauses(text: str) -> list[str]:
@@ -199,11 +208,11 @@ def _definition_items(text: str, prov: Provision, kind: str, gazetteer: Gazettee
         maxsplit=1,
     )[0]
     along = re.match(r"沿(.+?)(?:形成|布局|打造|建设)?的([^的]{2,12})$", body.strip(" “”"))
-    routes = find_mentions(along.group(1), gazetteer) if along else []
-    if routes and all(m.kind == "route" for m in routes):
-        # 沿连霍高速公路和兰新铁路形成的城镇发展轴: the routes together are one line
-        name = f"{along.group(1)}{along.group(2)}"
-        return [_Item(name, along.group(1), body.strip(), prov.id, kind)]
+    if along:  # 沿连霍高速公路和兰新铁路形成的城镇发展轴
+        found = find_mentions(along.group(1), gazetteer)
+        line = _joined_routes(found, along.group(1), along.group(2), body.strip(), prov, kind)
+        if line is not None:
+            return [line]
     pieces = [p for p in _split_names(body, gazetteer) if 2 <= len(p.strip(" “”")) <= 30]
     detail = re.match(r"，(?:包括|包含|涵盖|含)([^，。；]{2,60})", text[len(body) :])
     items = []

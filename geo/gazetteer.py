@@ -157,10 +157,11 @@ class Gazetteer:
         self.concept_stops: tuple[str, ...] = tuple(concept_stops)
         self.rules = rules if rules is not None else MatchRules()
         self._by_name = {e.name: e for e in self.entries}
-        self._children: dict[str, tuple[str, ...]] = {}
+        children: dict[str, list[str]] = {}
         for u in self.units.values():
             if u.parent:
-                self._children[u.parent] = (*self._children.get(u.parent, ()), u.adcode)
+                children.setdefault(u.parent, []).append(u.adcode)
+        self._children = {a: tuple(cs) for a, cs in children.items()}
 
     def __len__(self) -> int:
         return len(self.entries)

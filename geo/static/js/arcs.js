@@ -85,12 +85,15 @@ atlas.arcs = function (s) {
   // steps between as relative moves ("l dx dy", a step within the same pixel left out), which
   // keeps the path strings short.
   var cacheKey = null, cache = [];
-  function projected(i, forward, level) {
-    var m = map, o = m.getPixelOrigin(), zoom = m.getZoom(), key = zoom + " " + o.x + " " + o.y + " " + level;
+  function viewAt(level) {  // what a projection needs, once per path; a new view empties the cache
+    var o = map.getPixelOrigin(), zoom = map.getZoom(), key = zoom + " " + o.x + " " + o.y + " " + level;
     if (key !== cacheKey) { cacheKey = key; cache = []; }
+    return { o: o, scale: crs.scale(zoom), l: levelOf(level) };
+  }
+  function projected(i, forward, view) {
     var c = cache[i] || (cache[i] = {}), side = forward ? "f" : "b";
     if (c[side] === undefined) {
-      var scale = crs.scale(zoom), l = levelOf(level), f = first[i], idx = l.idx ? l.idx[i] : null;
+      var o = view.o, scale = view.scale, f = first[i], idx = view.l.idx ? view.l.idx[i] : null;
       var n = idx ? idx.length : first[i + 1] - f, rel = "", x0 = 0, y0 = 0, px = 0, py = 0;
       for (var t = 0; t < n; t++) {
         var k = forward ? t : n - 1 - t, v = 2 * (f + (idx ? idx[k] : k)), x, y;
@@ -98,7 +101,7 @@ atlas.arcs = function (s) {
           if (merc[v] !== merc[v]) fillMerc(v);
           x = round(scale * merc[v]) - o.x; y = round(scale * merc[v + 1]) - o.y;
         } else {
-          var p = m.latLngToLayerPoint([deg[v + 1], deg[v]]); x = p.x; y = p.y;
+          var p = map.latLngToLayerPoint([deg[v + 1], deg[v]]); x = p.x; y = p.y;
         }
         if (t === 0) { x0 = x; y0 = y; } else if (x !== px || y !== py) rel += "l" + (x - px) + " " + (y - py);
         px = x; py = y;
@@ -107,10 +110,10 @@ atlas.arcs = function (s) {
     }
     return c[side];
   }
-  function subPath(ring, level) {  // a list of signed arc refs as one SVG sub-path
+  function subPath(ring, view) {  // a list of signed arc refs as one SVG sub-path
     var out = "", x = NaN, y = NaN;
     ring.forEach(function (r) {
-      var a = projected(r >= 0 ? r : ~r, r >= 0, level);
+      var a = projected(r >= 0 ? r : ~r, r >= 0, view);
       // a ring's arcs meet end to start; should one not, it starts where it is
       if (a.x0 !== x || a.y0 !== y) out += (out ? "L" : "M") + a.x0 + " " + a.y0;
       out += a.rel;
@@ -132,10 +135,10 @@ atlas.arcs = function (s) {
       return this;
     },
     _project: function () {
-      var m = this._map, o = m.getPixelOrigin(), lv = this._level, z = this.options.closed ? "z" : "";
-      this._d = this._arcRings.map(function (ring) { var p = subPath(ring, lv); return p && p + z; }).join("");
+      var m = this._map, view = viewAt(this._level), z = this.options.closed ? "z" : "";
+      this._d = this._arcRings.map(function (ring) { var p = subPath(ring, view); return p && p + z; }).join("");
       if (this.options.world) {  // the world, in the pixels of this zoom
-        var p0 = m.project([85, -180]).subtract(o), p1 = m.project([-85, 180]).subtract(o);
+        var p0 = m.project([85, -180]).subtract(view.o), p1 = m.project([-85, 180]).subtract(view.o);
         this._world = L.bounds(p0, p1);
       }
     },
